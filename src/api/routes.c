@@ -1,0 +1,40 @@
+/*
+ * routes.c — joins the route tables of the resource files into one.
+ */
+#include "api/routes.h"
+
+#include <pthread.h>
+#include <string.h>
+
+API_ROUTES_DECL(system);
+API_ROUTES_DECL(auth);
+
+#define ROUTES_MAX 256
+
+static const struct {
+	const struct route *table;
+	const unsigned *n;
+} route_tables[] = {
+    {api_system_routes, &api_system_routes_n},
+    {api_auth_routes, &api_auth_routes_n},
+};
+
+static struct route all_routes[ROUTES_MAX];
+static unsigned all_routes_n;
+static pthread_once_t routes_once = PTHREAD_ONCE_INIT;
+
+static void
+routes_build(void)
+{
+	for (size_t t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]); t++)
+		for (unsigned i = 0; i < *route_tables[t].n && all_routes_n < ROUTES_MAX; i++)
+			all_routes[all_routes_n++] = route_tables[t].table[i];
+}
+
+const struct route *
+api_routes(unsigned *n)
+{
+	pthread_once(&routes_once, routes_build);
+	*n = all_routes_n;
+	return all_routes;
+}

@@ -1,0 +1,119 @@
+/*
+ * serve.c — `advocate serve`: opens the database, applies migrations on an
+ * empty one (refusing one newer than this binary), optionally seeds the demo
+ * workspace, and serves HTTP until SIGINT or SIGTERM, then drains.
+ */
+#include "cmd/cmd.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/routes.h"
+#include "core/demo.h"
+#include "http/http.h"
+
+#define SERVE_DRAIN_MS 10000
+
+/* An unsigned option value, or dflt when absent; false on a malformed value. */
+static bool
+opt_unsigned(const char *v, unsigned long dflt, unsigned long *out)
+{
+	char *end;
+
+	if (v == NULL) {
+		*out = dflt;
+		return true;
+	}
+	*out = strtoul(v, &end, 10);
+	return *v != '\0' && *end == '\0';
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	struct cmd_opt opts[] = {
+	    {"db", true, NULL},		  {"listen", true, NULL},	{"demo", false, NULL},
+	    {"threads", true, NULL},	  {"body-max", true, NULL},	{"upload-max", true, NULL},
+	    {"no-access-log", false, NULL}, {"session-idle", true, NULL}, {"session-max", true, NULL},
+	    {"tls-proxy", false, NULL},
+	};
+	size_t nopts = sizeof(opts) / sizeof(opts[0]), npos;
+	struct server_config cfg = {
+	    .conn_timeout = 30,
+	    .conn_limit = 4096,
+	    .per_ip_limit = 512,
+	    .conn_memory = 64 * 1024,
+	    .access_log = true,
+	};
+	struct adv_errbuf eb = {{0}, {0}};
+	struct server *srv = NULL;
+	struct db *db = NULL;
+	unsigned long threads, body_max, upload_max, idle, smax;
+	unsigned nroutes;
+	const struct route *routes;
+	sigset_t set;
+	int sig, status = 1;
+	const char *pos[1];
+
+	if (cmd_wants_help(argc, argv)) {
+		printf("options: --db URL --listen HOST:PORT (default 127.0.0.1:8080 or "
+		       "$ADVOCATE_LISTEN) --demo --threads N --body-max BYTES --upload-max BYTES "
+		       "--session-idle SECONDS --session-max SECONDS --no-access-log --tls-proxy\n");
+		return 0;
+	}
+	if (!cmd_parse(argc, argv, opts, nopts, pos, 0, &npos))
+		return 2;
+	if (!opt_unsigned(cmd_opt(opts, nopts, "threads"), 0, &threads) ||
+	    !opt_unsigned(cmd_opt(opts, nopts, "body-max"), HTTP_BODY_MAX_DEFAULT, &body_max) ||
+	    !opt_unsigned(cmd_opt(opts, nopts, "upload-max"), 64ul * 1024 * 1024, &upload_max) ||
+	    !opt_unsigned(cmd_opt(opts, nopts, "session-idle"), 12ul * 3600, &idle) ||
+	    !opt_unsigned(cmd_opt(opts, nopts, "session-max"), 7ul * 24 * 3600, &smax) ||
+	    threads > 256 || body_max == 0 || upload_max == 0 || idle == 0 || smax == 0) {
+		fprintf(stderr, "advocate serve: --threads, --body-max, --upload-max, "
+				"--session-idle and --session-max take positive whole numbers\n");
+		return 2;
+	}
+	cfg.listen = cmd_opt(opts, nopts, "listen");
+	if (cfg.listen == NULL)
+		cfg.listen = getenv("ADVOCATE_LISTEN");
+	if (cfg.listen == NULL || *cfg.listen == '\0')
+		cfg.listen = "127.0.0.1:8080";
+	cfg.threads = (unsigned)threads;
+	cfg.body_max = body_max;
+	cfg.body_raw_max = upload_max;
+	cfg.session_idle = (unsigned)idle;
+	cfg.session_max = (unsigned)smax;
+	cfg.access_log = cmd_opt(opts, nopts, "no-access-log") == NULL;
+	cfg.tls = cmd_opt(opts, nopts, "tls-proxy") != NULL;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	db = cmd_open_db(cmd_opt(opts, nopts, "db"), (cfg.threads ? cfg.threads : 8) + 2);
+	if (db == NULL)
+		goto out;
+	if (cmd_opt(opts, nopts, "demo") != NULL && demo_seed_if_empty(db, stdout, &eb) != ADV_OK) {
+		fprintf(stderr, "advocate serve: demo data: %s\n", eb.msg);
+		goto out;
+	}
+	routes = api_routes(&nroutes);
+	if (server_start(&cfg, db, routes, nroutes, &srv, &eb) != ADV_OK) {
+		fprintf(stderr, "advocate serve: %s\n", eb.msg);
+		goto out;
+	}
+	fprintf(stderr, "advocate: listening on http://%s (port %u)\n", cfg.listen,
+		server_port(srv));
+	sigwait(&set, &sig);
+	fprintf(stderr, "advocate: %s received, draining\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	server_stop(srv, SERVE_DRAIN_MS);
+	srv = NULL;
+	status = 0;
+out:
+	server_stop(srv, 0);
+	db_close(db);
+	return status;
+}

@@ -1,0 +1,330 @@
+/*
+ * db.c — the connection pool and the per-connection statement cache shared by
+ * every backend (see db.h). The backend behind a URL is chosen here.
+ */
+#include "db/db.h"
+#include "db/db_impl.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct db_stmt {
+	struct db_conn *conn;
+	void *impl;
+};
+
+struct db_conn {
+	struct db *db;
+	void *impl;
+	bool in_tx;
+	bool in_use;
+	struct db_stmt stmts[DB_SQL_SLOTS_MAX];
+};
+
+struct db {
+	const struct db_backend *be;
+	unsigned n;
+	unsigned busy;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct db_conn **conns;
+};
+
+static atomic_uint sql_slot_next = 1; /* slot 0 means "not assigned yet" */
+static pthread_mutex_t sql_slot_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Picks the backend for url and the target string it receives. */
+static enum adv_err
+db_resolve(const char *url, const struct db_backend **be, const char **target,
+	   struct adv_errbuf *eb)
+{
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+		return adv_fail(eb, ADV_EINVAL, NULL,
+				"PostgreSQL URLs are not supported by this build yet");
+	*be = &db_backend_sqlite;
+	*target = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+	if (**target == '\0')
+		return adv_fail(eb, ADV_EINVAL, NULL, "empty database path");
+	return ADV_OK;
+}
+
+enum adv_err
+db_open(const char *url, unsigned nconn, struct db **out, struct adv_errbuf *eb)
+{
+	const struct db_backend *be = NULL;
+	const char *target = NULL;
+	struct db *db = NULL;
+	enum adv_err rc;
+
+	*out = NULL;
+	if ((rc = db_resolve(url, &be, &target, eb)) != ADV_OK)
+		goto out;
+	if (nconn == 0)
+		nconn = 1;
+	db = calloc(1, sizeof(*db));
+	if (db == NULL || (db->conns = calloc(nconn, sizeof(*db->conns))) == NULL) {
+		rc = ADV_ENOMEM;
+		goto out;
+	}
+	db->be = be;
+	pthread_mutex_init(&db->mu, NULL);
+	pthread_cond_init(&db->cv, NULL);
+	for (unsigned i = 0; i < nconn; i++) {
+		struct db_conn *c = calloc(1, sizeof(*c));
+
+		if (c == NULL) {
+			rc = ADV_ENOMEM;
+			goto out;
+		}
+		c->db = db;
+		db->conns[db->n++] = c;
+		if ((rc = be->open(target, &c->impl, eb)) != ADV_OK)
+			goto out;
+	}
+	*out = db;
+	db = NULL;
+out:
+	db_close(db);
+	return rc;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	for (unsigned i = 0; i < db->n; i++) {
+		struct db_conn *c = db->conns[i];
+
+		for (unsigned s = 0; s < DB_SQL_SLOTS_MAX; s++)
+			if (c->stmts[s].impl != NULL)
+				db->be->finalize(c->stmts[s].impl);
+		if (c->impl != NULL)
+			db->be->close(c->impl);
+		free(c);
+	}
+	if (db->conns != NULL) {
+		pthread_mutex_destroy(&db->mu);
+		pthread_cond_destroy(&db->cv);
+	}
+	free(db->conns);
+	free(db);
+}
+
+enum db_kind
+db_kind(const struct db *db)
+{
+	return db->be->kind;
+}
+
+unsigned
+db_pool_size(const struct db *db)
+{
+	return db->n;
+}
+
+unsigned
+db_pool_busy(const struct db *db)
+{
+	return __atomic_load_n(&db->busy, __ATOMIC_RELAXED);
+}
+
+enum adv_err
+db_acquire(struct db *db, struct db_conn **out)
+{
+	pthread_mutex_lock(&db->mu);
+	for (;;) {
+		for (unsigned i = 0; i < db->n; i++) {
+			if (!db->conns[i]->in_use) {
+				db->conns[i]->in_use = true;
+				__atomic_add_fetch(&db->busy, 1, __ATOMIC_RELAXED);
+				*out = db->conns[i];
+				pthread_mutex_unlock(&db->mu);
+				return ADV_OK;
+			}
+		}
+		pthread_cond_wait(&db->cv, &db->mu);
+	}
+}
+
+void
+db_release(struct db *db, struct db_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->in_tx)
+		db_rollback(c);
+	pthread_mutex_lock(&db->mu);
+	c->in_use = false;
+	__atomic_sub_fetch(&db->busy, 1, __ATOMIC_RELAXED);
+	pthread_cond_signal(&db->cv);
+	pthread_mutex_unlock(&db->mu);
+}
+
+enum adv_err
+db_begin(struct db_conn *c)
+{
+	enum adv_err rc = c->db->be->exec_script(c->impl, c->db->be->begin_sql, NULL);
+
+	if (rc == ADV_OK)
+		c->in_tx = true;
+	return rc;
+}
+
+enum adv_err
+db_commit(struct db_conn *c)
+{
+	enum adv_err rc = c->db->be->exec_script(c->impl, "COMMIT", NULL);
+
+	if (rc != ADV_OK)
+		db_rollback(c);
+	c->in_tx = false;
+	return rc;
+}
+
+void
+db_rollback(struct db_conn *c)
+{
+	for (unsigned s = 0; s < DB_SQL_SLOTS_MAX; s++)
+		if (c->stmts[s].impl != NULL)
+			c->db->be->reset(c->stmts[s].impl);
+	c->db->be->exec_script(c->impl, "ROLLBACK", NULL);
+	c->in_tx = false;
+}
+
+bool
+db_in_tx(const struct db_conn *c)
+{
+	return c->in_tx;
+}
+
+enum adv_err
+db_exec_script(struct db_conn *c, const char *sql, struct adv_errbuf *eb)
+{
+	return c->db->be->exec_script(c->impl, sql, eb);
+}
+
+/* The slot of sql, assigned once for the whole process. */
+static unsigned
+db_sql_slot(struct db_sql *sql)
+{
+	unsigned slot = __atomic_load_n(&sql->slot, __ATOMIC_ACQUIRE);
+
+	if (slot != 0)
+		return slot;
+	pthread_mutex_lock(&sql_slot_mu);
+	slot = sql->slot;
+	if (slot == 0) {
+		slot = atomic_fetch_add(&sql_slot_next, 1);
+		__atomic_store_n(&sql->slot, slot, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&sql_slot_mu);
+	return slot;
+}
+
+enum adv_err
+db_prepare(struct db_conn *c, struct db_sql *sql, struct db_stmt **out)
+{
+	unsigned slot = db_sql_slot(sql);
+	struct db_stmt *st;
+	enum adv_err rc;
+
+	if (slot >= DB_SQL_SLOTS_MAX)
+		return ADV_EINTERNAL;
+	st = &c->stmts[slot];
+	if (st->impl == NULL) {
+		if ((rc = c->db->be->prepare(c->impl, sql->text, &st->impl)) != ADV_OK)
+			return rc;
+		st->conn = c;
+	} else {
+		c->db->be->reset(st->impl);
+	}
+	*out = st;
+	return ADV_OK;
+}
+
+enum adv_err
+db_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	return st->conn->db->be->bind_int(st->impl, i, v);
+}
+
+enum adv_err
+db_bind_double(struct db_stmt *st, int i, double v)
+{
+	return st->conn->db->be->bind_double(st->impl, i, v);
+}
+
+enum adv_err
+db_bind_text(struct db_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return st->conn->db->be->bind_null(st->impl, i);
+	return st->conn->db->be->bind_text(st->impl, i, s);
+}
+
+enum adv_err
+db_bind_null(struct db_stmt *st, int i)
+{
+	return st->conn->db->be->bind_null(st->impl, i);
+}
+
+enum adv_err
+db_step(struct db_stmt *st, bool *row)
+{
+	enum adv_err rc = st->conn->db->be->step(st->impl, row);
+
+	if (rc != ADV_OK || !*row)
+		st->conn->db->be->reset(st->impl);
+	return rc;
+}
+
+enum adv_err
+db_exec(struct db_stmt *st)
+{
+	bool row = false;
+	enum adv_err rc;
+
+	do
+		rc = db_step(st, &row);
+	while (rc == ADV_OK && row);
+	return rc;
+}
+
+void
+db_done(struct db_stmt *st)
+{
+	st->conn->db->be->reset(st->impl);
+}
+
+int64_t
+db_changes(struct db_stmt *st)
+{
+	return st->conn->db->be->changes(st->conn->impl, st->impl);
+}
+
+bool
+db_col_null(struct db_stmt *st, int i)
+{
+	return st->conn->db->be->col_null(st->impl, i);
+}
+
+int64_t
+db_col_int(struct db_stmt *st, int i)
+{
+	return st->conn->db->be->col_int(st->impl, i);
+}
+
+double
+db_col_double(struct db_stmt *st, int i)
+{
+	return st->conn->db->be->col_double(st->impl, i);
+}
+
+const char *
+db_col_text(struct db_stmt *st, int i)
+{
+	return st->conn->db->be->col_text(st->impl, i);
+}

@@ -1,0 +1,118 @@
+/*
+ * db.h — the backend-neutral database API.
+ *
+ * A struct db is a pool of connections to one database (SQLite file or
+ * PostgreSQL server). A thread takes a connection with db_acquire(), uses it,
+ * and gives it back with db_release(). Statements are described once, as
+ * static struct db_sql objects holding SQL text with numbered parameters
+ * (?1, ?2, …); each connection prepares a statement the first time it is used
+ * and reuses it afterwards. Values are always bound, never spliced into text.
+ *
+ * The SQL dialect is the common subset of SQLite and PostgreSQL: RETURNING,
+ * ON CONFLICT, TEXT timestamps in RFC 3339, INTEGER booleans.
+ */
+#ifndef ADV_DB_DB_H
+#define ADV_DB_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct db;
+struct db_conn;
+struct db_stmt;
+
+enum db_kind { DB_SQLITE, DB_PG, DB_KIND__MAX };
+
+/* A statement as code declares it; slot is assigned on first use. */
+struct db_sql {
+	const char *text;
+	unsigned slot;
+};
+
+#define DB_SQL(text)                                                                               \
+	{                                                                                          \
+		(text), 0                                                                          \
+	}
+
+/* Most distinct statements one process may use (the per-connection cache size). */
+#define DB_SQL_SLOTS_MAX 1024
+
+/*
+ * Opens a pool of nconn connections to url: a plain path, "sqlite:PATH", or
+ * "postgres://…"/"postgresql://…". On success *out owns the pool (db_close
+ * frees it). Errors: ADV_EINVAL for an unknown scheme, ADV_EDB/ADV_EUNAVAIL
+ * when the database cannot be opened; detail in eb.
+ */
+enum adv_err db_open(const char *url, unsigned nconn, struct db **out, struct adv_errbuf *eb);
+
+/* Closes every connection and frees the pool; no connection may be in use. NULL is ignored. */
+void db_close(struct db *db);
+
+/* Which engine the pool talks to. */
+enum db_kind db_kind(const struct db *db);
+
+/* Connections in the pool, and how many are taken now (for /metrics). */
+unsigned db_pool_size(const struct db *db);
+unsigned db_pool_busy(const struct db *db);
+
+/* Waits for a free connection and hands it out; give it back with db_release. */
+enum adv_err db_acquire(struct db *db, struct db_conn **out);
+
+/* Returns c to the pool, rolling back a transaction left open. */
+void db_release(struct db *db, struct db_conn *c);
+
+/* Starts a write transaction (BEGIN IMMEDIATE on SQLite). */
+enum adv_err db_begin(struct db_conn *c);
+
+/* Commits the open transaction; on failure the transaction is rolled back. */
+enum adv_err db_commit(struct db_conn *c);
+
+/* Rolls back the open transaction, if any. */
+void db_rollback(struct db_conn *c);
+
+/* True while a transaction is open on c. */
+bool db_in_tx(const struct db_conn *c);
+
+/* Runs SQL text with no parameters and no result rows (DDL, migrations). */
+enum adv_err db_exec_script(struct db_conn *c, const char *sql, struct adv_errbuf *eb);
+
+/*
+ * Gets the prepared statement for sql on c (preparing it on first use), reset
+ * and with no bindings. The statement belongs to c: valid until the next
+ * db_prepare of the same sql on c.
+ */
+enum adv_err db_prepare(struct db_conn *c, struct db_sql *sql, struct db_stmt **out);
+
+/* Bind parameter i (1-based). Text is copied; NULL text binds SQL NULL. */
+enum adv_err db_bind_int(struct db_stmt *st, int i, int64_t v);
+enum adv_err db_bind_double(struct db_stmt *st, int i, double v);
+enum adv_err db_bind_text(struct db_stmt *st, int i, const char *s);
+enum adv_err db_bind_null(struct db_stmt *st, int i);
+
+/*
+ * Advances to the next row: *row is true when a row is available, false when
+ * the statement is done (it is then reset). Errors: ADV_ECONFLICT for a
+ * unique or check constraint, ADV_EUNAVAIL when the database is busy, ADV_EDB
+ * otherwise.
+ */
+enum adv_err db_step(struct db_stmt *st, bool *row);
+
+/* Runs a statement that returns no rows to completion. */
+enum adv_err db_exec(struct db_stmt *st);
+
+/* Ends reading early (releases the cursor). */
+void db_done(struct db_stmt *st);
+
+/* Rows changed by the last completed statement on the statement's connection. */
+int64_t db_changes(struct db_stmt *st);
+
+/* Columns of the current row (0-based). Text is valid until the next step. */
+bool db_col_null(struct db_stmt *st, int i);
+int64_t db_col_int(struct db_stmt *st, int i);
+double db_col_double(struct db_stmt *st, int i);
+const char *db_col_text(struct db_stmt *st, int i);
+
+#endif

@@ -1,0 +1,208 @@
+/*
+ * http.h — the request and response model that handlers see, independent of
+ * libmicrohttpd: a request with its arena, route parameters, query, headers,
+ * body and caller; a response that handlers fill and the server sends.
+ *
+ * No domain knowledge lives in src/http: the route table is supplied by the
+ * api layer (src/api/routes.c).
+ */
+#ifndef ADV_HTTP_HTTP_H
+#define ADV_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/identity.h"
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OPTIONS, HTTP_METHOD__MAX };
+
+/* Who may call a route. */
+enum route_access {
+	ACCESS_PUBLIC,	  /* anybody */
+	ACCESS_USER,	  /* any signed-in user */
+	ACCESS_WORKSPACE, /* a member of the workspace named by the {ws} parameter */
+	ACCESS__MAX
+};
+
+#define ROUTE_PARAMS_MAX   4
+#define RESP_HEADERS_MAX   12
+#define HTTP_BODY_MAX_DEFAULT (1024u * 1024u)
+
+struct req;
+typedef enum adv_err (*route_fn)(struct req *r);
+
+struct route {
+	enum http_method method;
+	const char *pattern; /* "/api/v1/workspaces/{ws}/accounts/{id}" */
+	route_fn fn;
+	enum route_access access;
+	enum ws_role min_role; /* for ACCESS_WORKSPACE */
+	bool raw_body;	       /* the body is not JSON (CSV upload) */
+};
+
+struct server_config {
+	const char *listen;	/* HOST:PORT */
+	unsigned threads;	/* thread pool size (0 = cores) */
+	size_t body_max;	/* bytes */
+	size_t body_raw_max;	/* bytes, for uploads such as CSV imports */
+	unsigned conn_timeout;	/* seconds */
+	unsigned conn_limit;	/* connections in all */
+	unsigned per_ip_limit;	/* connections per address */
+	size_t conn_memory;	/* per-connection buffer: bounds header size */
+	unsigned session_idle;	/* seconds */
+	unsigned session_max;	/* seconds */
+	bool access_log;	/* one JSON line per request on stderr */
+	bool tls;		/* served behind TLS: cookies get Secure */
+};
+
+/* The signed-in caller, if any. */
+struct caller {
+	int64_t user_id; /* 0 when anonymous */
+	const char *email;
+	const char *name;
+	bool is_admin;
+	bool via_cookie;
+	int64_t session_id;
+	const char *csrf_token;
+};
+
+/* The workspace named by {ws}, resolved against the caller's memberships. */
+struct ws_ctx {
+	int64_t id;
+	const char *slug;
+	const char *name;
+	enum ws_role role;
+};
+
+struct resp_header {
+	const char *name;
+	const char *value;
+};
+
+struct req {
+	struct arena arena;	      /* everything below is allocated here */
+	struct server *srv;
+	void *conn;		      /* the libmicrohttpd connection */
+	enum http_method method;
+	const char *path;
+	const char *ip;
+	char id[20];		      /* request id for logs and problem documents */
+	uint64_t started_ns;
+	const struct route *route;
+	const char *route_pattern;    /* for logs and metrics; NULL when no route matched */
+	int route_index;
+	const char *params[ROUTE_PARAMS_MAX];
+	int match;		      /* enum router_result */
+	const char *allow;	      /* methods allowed when match is ROUTER_NO_METHOD */
+	struct buf body;
+	bool body_too_big;
+	json_t *in_json;	      /* the parsed body, freed at completion */
+	struct db_conn *db;	      /* taken on first use by req_db, returned at completion */
+	struct caller caller;
+	struct ws_ctx ws;
+	struct adv_errbuf eb;	      /* detail of a failing handler */
+	json_t *errors;		      /* [{"pointer","message"}] for 422 answers, or NULL */
+	/* The response. */
+	int status;
+	const char *content_type;
+	const void *out;
+	size_t out_len;
+	json_t *out_json;	      /* serialised at send time when set */
+	struct resp_header headers[RESP_HEADERS_MAX];
+	unsigned nheaders;
+	bool answered;
+};
+
+/* Server lifecycle (server.c). */
+struct server;
+
+/*
+ * Starts serving on cfg->listen with the given routes over the database pool
+ * db (not owned). *out owns the server; server_stop() drains and frees it.
+ */
+enum adv_err server_start(const struct server_config *cfg, struct db *db, const struct route *routes,
+			  unsigned nroutes, struct server **out, struct adv_errbuf *eb);
+
+/* The port actually bound (useful with port 0). */
+unsigned server_port(const struct server *s);
+
+/* Stops accepting, waits up to grace_ms for requests in flight, then frees the server. */
+void server_stop(struct server *s, unsigned grace_ms);
+
+/* The configuration the server runs with. */
+const struct server_config *server_config(const struct server *s);
+
+/* The database pool. */
+struct db *server_db(const struct server *s);
+
+/* The routes the server was started with. */
+const struct route *server_routes(const struct server *s, unsigned *n);
+
+/* Prometheus text of the server's counters into out. */
+enum adv_err server_metrics(struct server *s, struct buf *out);
+
+/* Request helpers (req.c). */
+
+/* The request's database connection, acquired on first call; NULL when the pool failed. */
+struct db_conn *req_db(struct req *r);
+
+/* A query parameter, decoded, or NULL. */
+const char *req_query(struct req *r, const char *name);
+
+/* A request header, or NULL. */
+const char *req_header(struct req *r, const char *name);
+
+/* A cookie, or NULL. */
+const char *req_cookie(struct req *r, const char *name);
+
+/* Named route parameter ("ws", "id", "sid") or NULL. */
+const char *req_param(struct req *r, const char *name);
+
+/*
+ * Parses a route parameter as a positive integer id; ADV_ENOTFOUND when it is
+ * not one (an id that cannot exist is simply not found).
+ */
+enum adv_err req_param_id(struct req *r, const char *name, int64_t *id);
+
+/*
+ * Parses the body as a JSON object. Errors (detail in r->eb): ADV_EBADREQ for
+ * a body that is not JSON or not UTF-8 (with line and column), ADV_EINVAL when
+ * it is JSON but not an object. The result is owned by the request.
+ */
+enum adv_err req_json(struct req *r, json_t **out);
+
+/* If-Match as a version number: 0 when absent; ADV_EBADREQ when malformed. */
+enum adv_err req_if_match(struct req *r, int64_t *version);
+
+/* Response helpers (resp.c). Each replaces any answer set before. */
+
+/* Answers status with the JSON value j (the reference is stolen). */
+enum adv_err resp_json(struct req *r, int status, json_t *j);
+
+/* Answers status with no body. */
+enum adv_err resp_empty(struct req *r, int status);
+
+/* Answers status with bytes that stay valid until the request completes (arena or static). */
+enum adv_err resp_bytes(struct req *r, int status, const char *content_type, const void *p, size_t n);
+
+/* Adds a response header; name and value must outlive the request (use the arena). */
+enum adv_err resp_header(struct req *r, const char *name, const char *value);
+
+/*
+ * Answers an RFC 9457 problem: status from e, title from the code, detail from
+ * r->eb, errors from r->errors (or one built from r->eb.field).
+ */
+void resp_problem(struct req *r, enum adv_err e);
+
+/* Adds one entry to r->errors: pointer like "/inn", message for people. */
+void req_add_error(struct req *r, const char *pointer, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The method's name ("GET"). */
+const char *http_method_name(enum http_method m);
+
+#endif

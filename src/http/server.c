@@ -1,0 +1,442 @@
+/*
+ * server.c — the libmicrohttpd glue: an epoll thread pool, the per-request
+ * arena, body accumulation with a limit, dispatch through the route table,
+ * authentication and CSRF checks, security headers, the access log, metrics,
+ * and a draining stop.
+ */
+#include "http/server_impl.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/auth.h"
+#include "http/router.h"
+
+#define REQ_ARENA_LIMIT (64u * 1024u * 1024u)
+
+static const char csp_value[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static enum http_method
+method_parse(const char *m)
+{
+	static const char *const names[HTTP_METHOD__MAX] = {
+	    [HTTP_GET] = "GET",	      [HTTP_HEAD] = "HEAD",	[HTTP_POST] = "POST",
+	    [HTTP_PUT] = "PUT",	      [HTTP_PATCH] = "PATCH",	[HTTP_DELETE] = "DELETE",
+	    [HTTP_OPTIONS] = "OPTIONS",
+	};
+
+	for (int i = 0; i < HTTP_METHOD__MAX; i++)
+		if (strcmp(m, names[i]) == 0)
+			return (enum http_method)i;
+	return HTTP_METHOD__MAX;
+}
+
+const char *
+http_method_name(enum http_method m)
+{
+	static const char *const names[HTTP_METHOD__MAX] = {
+	    [HTTP_GET] = "GET",	      [HTTP_HEAD] = "HEAD",	[HTTP_POST] = "POST",
+	    [HTTP_PUT] = "PUT",	      [HTTP_PATCH] = "PATCH",	[HTTP_DELETE] = "DELETE",
+	    [HTTP_OPTIONS] = "OPTIONS",
+	};
+
+	return (unsigned)m < HTTP_METHOD__MAX ? names[m] : "OTHER";
+}
+
+/* A new request context for conn, or NULL when out of memory. */
+static struct req *
+req_new(struct server *s, struct MHD_Connection *conn, const char *method, const char *url)
+{
+	struct req *r = calloc(1, sizeof(*r));
+	const union MHD_ConnectionInfo *ci;
+	unsigned long long seq;
+
+	if (r == NULL)
+		return NULL;
+	arena_init(&r->arena, REQ_ARENA_LIMIT);
+	r->srv = s;
+	r->conn = conn;
+	r->method = method_parse(method);
+	r->path = arena_strdup(&r->arena, url);
+	r->started_ns = now_ns();
+	r->route_index = -1;
+	seq = atomic_fetch_add(&s->req_seq, 1);
+	snprintf(r->id, sizeof(r->id), "%08x%08llx", s->instance_tag, seq & 0xFFFFFFFFull);
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci != NULL && ci->client_addr != NULL) {
+		char host[INET6_ADDRSTRLEN] = "";
+		socklen_t len = ci->client_addr->sa_family == AF_INET6
+				    ? sizeof(struct sockaddr_in6)
+				    : sizeof(struct sockaddr_in);
+
+		getnameinfo(ci->client_addr, len, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
+		r->ip = arena_strdup(&r->arena, host);
+	}
+	if (r->ip == NULL)
+		r->ip = "unknown";
+	buf_init(&r->body, s->cfg.body_max);
+	atomic_fetch_add(&s->in_flight, 1);
+	return r;
+}
+
+/* Adds the headers every answer carries. */
+static void
+add_common_headers(struct req *r, struct MHD_Response *mr)
+{
+	MHD_add_response_header(mr, "Content-Security-Policy", csp_value);
+	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(mr, "X-Frame-Options", "DENY");
+	MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(mr, "X-Request-Id", r->id);
+	if (r->srv->cfg.tls)
+		MHD_add_response_header(mr, "Strict-Transport-Security", "max-age=31536000");
+}
+
+/* Turns the answer the handler set into a libmicrohttpd response and queues it. */
+static enum MHD_Result
+req_send(struct req *r)
+{
+	struct MHD_Response *mr;
+	enum MHD_Result ret;
+	bool has_cache_control = false;
+
+	if (!r->answered)
+		resp_problem(r, ADV_EINTERNAL);
+	if (r->out_json != NULL) {
+		char *text = json_dumps(r->out_json, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		json_decref(r->out_json);
+		r->out_json = NULL;
+		if (text == NULL)
+			return MHD_NO;
+		r->out = arena_strdup(&r->arena, text);
+		r->out_len = strlen(text);
+		free(text);
+		if (r->out == NULL)
+			return MHD_NO;
+	}
+	mr = MHD_create_response_from_buffer(r->out_len, (void *)r->out, MHD_RESPMEM_PERSISTENT);
+	if (mr == NULL)
+		return MHD_NO;
+	if (r->content_type != NULL)
+		MHD_add_response_header(mr, "Content-Type", r->content_type);
+	for (unsigned i = 0; i < r->nheaders; i++) {
+		MHD_add_response_header(mr, r->headers[i].name, r->headers[i].value);
+		if (strcasecmp(r->headers[i].name, "Cache-Control") == 0)
+			has_cache_control = true;
+	}
+	if (!has_cache_control)
+		MHD_add_response_header(mr, "Cache-Control", "no-store");
+	add_common_headers(r, mr);
+	ret = MHD_queue_response(r->conn, (unsigned)r->status, mr);
+	MHD_destroy_response(mr);
+	return ret;
+}
+
+/*
+ * Matches the route as soon as the headers are in, so that the body limit can
+ * depend on it (uploads get the larger limit).
+ */
+static void
+req_route(struct req *r)
+{
+	struct server *s = r->srv;
+	int idx = -1;
+
+	if (r->method == HTTP_METHOD__MAX)
+		return;
+	r->match = router_match(&r->arena, s->routes, s->nroutes, r->method, r->path, &idx,
+				r->params, &r->allow);
+	if (r->match != ROUTER_FOUND)
+		return;
+	r->route = &s->routes[idx];
+	r->route_index = idx;
+	r->route_pattern = r->route->pattern;
+	if (r->route->raw_body)
+		r->body.max = s->cfg.body_raw_max;
+}
+
+/* Routes, authenticates and runs the handler; always leaves an answer in r. */
+static void
+req_dispatch(struct req *r)
+{
+	enum adv_err rc;
+
+	if (r->method == HTTP_METHOD__MAX) {
+		resp_problem(r, adv_fail(&r->eb, ADV_EBADREQ, NULL, "unsupported method"));
+		r->status = 501;
+		return;
+	}
+	switch (r->match) {
+	case ROUTER_NO_PATH:
+		resp_problem(r, adv_fail(&r->eb, ADV_ENOTFOUND, NULL, "no such resource: %s",
+					 r->path));
+		return;
+	case ROUTER_NO_METHOD:
+		adv_fail(&r->eb, ADV_EBADREQ, NULL, "method %s is not allowed here; allowed: %s",
+			 http_method_name(r->method), r->allow);
+		resp_problem(r, ADV_EBADREQ);
+		r->status = 405;
+		resp_header(r, "Allow", r->allow);
+		return;
+	case ROUTER_FOUND:
+		break;
+	}
+	if (r->body_too_big) {
+		resp_problem(r, adv_fail(&r->eb, ADV_ETOOBIG, NULL,
+					 "the request body is larger than the limit of %zu bytes",
+					 r->body.max));
+		return;
+	}
+	if ((rc = auth_authenticate(r)) != ADV_OK)
+		goto fail;
+	if (r->route->access != ACCESS_PUBLIC && r->caller.user_id == 0) {
+		rc = adv_fail(&r->eb, ADV_EUNAUTH, NULL, "sign in or send an API token");
+		goto fail;
+	}
+	if ((rc = auth_check_csrf(r)) != ADV_OK)
+		goto fail;
+	if (r->route->access == ACCESS_WORKSPACE && (rc = auth_workspace(r)) != ADV_OK)
+		goto fail;
+	rc = r->route->fn(r);
+fail:
+	if (rc != ADV_OK)
+		resp_problem(r, rc);
+}
+
+static enum MHD_Result
+on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+	  const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct req *r = *con_cls;
+
+	(void)version;
+	if (r == NULL) {
+		r = req_new(s, conn, method, url);
+		if (r == NULL)
+			return MHD_NO;
+		*con_cls = r;
+		req_route(r);
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		if (!r->body_too_big && buf_append(&r->body, upload_data, *upload_data_size) != ADV_OK) {
+			r->body_too_big = true;
+			buf_release(&r->body);
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	req_dispatch(r);
+	return req_send(r);
+}
+
+/* Counts the finished request, writes the access log line and frees the request. */
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+	     enum MHD_RequestTerminationCode toe)
+{
+	struct server *s = cls;
+	struct req *r = *con_cls;
+	uint64_t dur;
+
+	(void)conn;
+	if (r == NULL)
+		return;
+	dur = now_ns() - r->started_ns;
+	if (r->answered)
+		metrics_observe(&s->metrics, r->route_index, r->status, dur);
+	if (s->cfg.access_log && r->answered) {
+		char ts[32];
+		time_t t = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(stderr,
+			"{\"time\":\"%s\",\"request_id\":\"%s\",\"method\":\"%s\",\"route\":\"%s\","
+			"\"status\":%d,\"duration_ms\":%.3f%s}\n",
+			ts, r->id, http_method_name(r->method),
+			r->route_pattern ? r->route_pattern : "-", r->status, (double)dur / 1e6,
+			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : ",\"aborted\":true");
+	}
+	if (r->db != NULL)
+		db_release(s->db, r->db);
+	if (r->out_json != NULL)
+		json_decref(r->out_json);
+	if (r->errors != NULL)
+		json_decref(r->errors);
+	if (r->in_json != NULL)
+		json_decref(r->in_json);
+	buf_release(&r->body);
+	arena_free(&r->arena);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+/* Parses "HOST:PORT" or "[V6]:PORT" into a socket address. */
+static enum adv_err
+parse_listen(const char *listen, struct sockaddr_storage *ss, struct adv_errbuf *eb)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	const char *h = listen;
+	size_t hl;
+	long port;
+	char *end;
+
+	if (colon == NULL)
+		return adv_fail(eb, ADV_EINVAL, NULL, "--listen must be HOST:PORT, got '%s'", listen);
+	hl = (size_t)(colon - listen);
+	if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
+		h++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		return adv_fail(eb, ADV_EINVAL, NULL, "--listen has a bad host in '%s'", listen);
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || colon[1] == '\0' || port < 0 || port > 65535)
+		return adv_fail(eb, ADV_EINVAL, NULL, "--listen has a bad port in '%s'", listen);
+	memset(ss, 0, sizeof(*ss));
+	if (strcmp(host, "localhost") == 0)
+		snprintf(host, sizeof(host), "127.0.0.1");
+	{
+		struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+			in4->sin_family = AF_INET;
+			in4->sin_port = htons((uint16_t)port);
+		} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+			in6->sin6_family = AF_INET6;
+			in6->sin6_port = htons((uint16_t)port);
+		} else {
+			return adv_fail(eb, ADV_EINVAL, NULL,
+					"--listen host must be an IP address, got '%s'", host);
+		}
+	}
+	return ADV_OK;
+}
+
+enum adv_err
+server_start(const struct server_config *cfg, struct db *db, const struct route *routes,
+	     unsigned nroutes, struct server **out, struct adv_errbuf *eb)
+{
+	struct server *s = NULL;
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *di;
+	enum adv_err rc;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	*out = NULL;
+	if ((rc = parse_listen(cfg->listen, &ss, eb)) != ADV_OK)
+		goto out;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		rc = ADV_ENOMEM;
+		goto out;
+	}
+	s->cfg = *cfg;
+	if (s->cfg.threads == 0)
+		s->cfg.threads = cores > 0 ? (unsigned)cores : 2;
+	s->db = db;
+	s->routes = routes;
+	s->nroutes = nroutes;
+	s->instance_tag = (unsigned)getpid() ^ (unsigned)time(NULL);
+	if ((rc = metrics_init(&s->metrics, nroutes)) != ADV_OK)
+		goto out;
+	s->daemon = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)s->cfg.conn_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.conn_limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)s->cfg.per_ip_limit,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)s->cfg.conn_memory,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_END);
+	if (s->daemon == NULL) {
+		rc = adv_fail(eb, ADV_EUNAVAIL, NULL,
+			      "cannot listen on %s (address in use or not permitted)", cfg->listen);
+		goto out;
+	}
+	di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : 0;
+	*out = s;
+	s = NULL;
+out:
+	if (s != NULL) {
+		metrics_release(&s->metrics);
+		free(s);
+	}
+	return rc;
+}
+
+unsigned
+server_port(const struct server *s)
+{
+	return s->port;
+}
+
+const struct server_config *
+server_config(const struct server *s)
+{
+	return &s->cfg;
+}
+
+struct db *
+server_db(const struct server *s)
+{
+	return s->db;
+}
+
+const struct route *
+server_routes(const struct server *s, unsigned *n)
+{
+	*n = s->nroutes;
+	return s->routes;
+}
+
+void
+server_stop(struct server *s, unsigned grace_ms)
+{
+	if (s == NULL)
+		return;
+	MHD_quiesce_daemon(s->daemon);
+	for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
+		usleep(10000);
+	MHD_stop_daemon(s->daemon);
+	metrics_release(&s->metrics);
+	free(s);
+}
+
+enum adv_err
+server_metrics(struct server *s, struct buf *out)
+{
+	return metrics_render(&s->metrics, s->routes, s->nroutes, s->db, out);
+}
