@@ -261,6 +261,7 @@ test_login_throttle(void **state)
 {
 	struct hresp r;
 	long last = 0;
+	char *retry;
 
 	(void)state;
 	for (int i = 0; i < LOGIN_MAX_PER_ACCOUNT + 1; i++) {
@@ -274,7 +275,9 @@ test_login_throttle(void **state)
 			       "{\"email\":\"manager2@example.test\",\"password\":\"" HARNESS_PASSWORD "\"}",
 			       &r),
 			 429);
-	assert_non_null(hresp_header(&r, "Retry-After"));
+	retry = hresp_header(&r, "Retry-After");
+	assert_non_null(retry);
+	free(retry);
 	hresp_free(&r);
 }
 
