@@ -31,10 +31,9 @@ workspaces_json(struct req *r, json_t **out)
 	if ((arr = json_array()) == NULL)
 		return ADV_ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}", "id",
-						     (json_int_t)ws[i].id, "slug", ws[i].slug,
-						     "name", ws[i].name, "role",
-						     role_name(ws[i].role)));
+		json_array_append_new(
+		    arr, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)ws[i].id, "slug",
+				   ws[i].slug, "name", ws[i].name, "role", role_name(ws[i].role)));
 	*out = arr;
 	return ADV_OK;
 }
@@ -151,16 +150,17 @@ post_workspaces(struct req *r)
 	if ((rc = db_commit(c)) != ADV_OK)
 		return rc;
 	resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/workspaces/%s", slug));
-	return resp_json(r, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "slug",
-					   slug, "name", name, "role", "owner"));
+	return resp_json(r, 201,
+			 json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "slug", slug,
+				   "name", name, "role", "owner"));
 }
 
 static enum adv_err
 get_workspace(struct req *r)
 {
-	return resp_json(r, 200, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)r->ws.id,
-					   "slug", r->ws.slug, "name", r->ws.name, "role",
-					   role_name(r->ws.role)));
+	return resp_json(r, 200,
+			 json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)r->ws.id, "slug",
+				   r->ws.slug, "name", r->ws.name, "role", role_name(r->ws.role)));
 }
 
 static enum adv_err
@@ -176,10 +176,10 @@ get_members(struct req *r)
 	if ((arr = json_array()) == NULL)
 		return ADV_ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}", "user_id",
-						     (json_int_t)m[i].user_id, "email", m[i].email,
-						     "name", m[i].name, "role",
-						     role_name(m[i].role)));
+		json_array_append_new(arr,
+				      json_pack("{s:I, s:s, s:s, s:s}", "user_id",
+						(json_int_t)m[i].user_id, "email", m[i].email,
+						"name", m[i].name, "role", role_name(m[i].role)));
 	return resp_json(r, 200, json_pack("{s:o, s:n}", "items", arr, "next_cursor"));
 }
 

@@ -8,12 +8,12 @@
 #include "http/http.h"
 
 /* A resource file's routes: `API_ROUTES(accounts)` declares api_accounts_routes and its count. */
-#define API_ROUTES_DECL(name)                                                                     \
+#define API_ROUTES_DECL(name)                                                                      \
 	extern const struct route api_##name##_routes[];                                           \
 	extern const unsigned api_##name##_routes_n
 
-#define API_ROUTES_DEFINE(name, ...)                                                              \
-	const struct route api_##name##_routes[] = {__VA_ARGS__};                                 \
+#define API_ROUTES_DEFINE(name, ...)                                                               \
+	const struct route api_##name##_routes[] = {__VA_ARGS__};                                  \
 	const unsigned api_##name##_routes_n =                                                     \
 	    sizeof(api_##name##_routes) / sizeof(api_##name##_routes[0])
 

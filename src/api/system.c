@@ -39,7 +39,8 @@ get_metrics(struct req *r)
 	rc = server_metrics(r->srv, &b);
 	if (rc == ADV_OK) {
 		text = arena_strndup(&r->arena, b.data ? b.data : "", b.len);
-		rc = text ? resp_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, b.len)
+		rc = text ? resp_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", text,
+				       b.len)
 			  : ADV_ENOMEM;
 	}
 	buf_release(&b);
@@ -112,8 +113,7 @@ get_favicon(struct req *r)
 	return serve_asset(r, "/favicon.svg", false);
 }
 
-API_ROUTES_DEFINE(system,
-		  {HTTP_GET, "/healthz", get_healthz, ACCESS_PUBLIC, ROLE_NONE, false},
+API_ROUTES_DEFINE(system, {HTTP_GET, "/healthz", get_healthz, ACCESS_PUBLIC, ROLE_NONE, false},
 		  {HTTP_GET, "/metrics", get_metrics, ACCESS_PUBLIC, ROLE_NONE, false},
 		  {HTTP_GET, "/api/v1/openapi.json", get_openapi, ACCESS_PUBLIC, ROLE_NONE, false},
 		  {HTTP_GET, "/", get_index, ACCESS_PUBLIC, ROLE_NONE, false},

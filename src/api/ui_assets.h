@@ -8,12 +8,12 @@
 #include <stddef.h>
 
 struct ui_asset {
-	const char *path;	  /* "/index.html", "/assets/index-abc.js" */
+	const char *path; /* "/index.html", "/assets/index-abc.js" */
 	const char *content_type;
-	const char *etag;	  /* quoted strong ETag */
+	const char *etag; /* quoted strong ETag */
 	const unsigned char *data;
 	size_t len;
-	const unsigned char *gz;  /* gzip variant or NULL */
+	const unsigned char *gz; /* gzip variant or NULL */
 	size_t gz_len;
 };
 

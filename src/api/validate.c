@@ -11,9 +11,13 @@
 #include "util/str.h"
 
 static const char *const type_names[FIELD_TYPE__MAX] = {
-    [FIELD_STRING] = "a string",  [FIELD_INT] = "a whole number", [FIELD_NUMBER] = "a number",
-    [FIELD_BOOL] = "true or false", [FIELD_DATE] = "a date YYYY-MM-DD",
-    [FIELD_ENUM] = "one of the listed values", [FIELD_STRING_LIST] = "a list of strings",
+    [FIELD_STRING] = "a string",
+    [FIELD_INT] = "a whole number",
+    [FIELD_NUMBER] = "a number",
+    [FIELD_BOOL] = "true or false",
+    [FIELD_DATE] = "a date YYYY-MM-DD",
+    [FIELD_ENUM] = "one of the listed values",
+    [FIELD_STRING_LIST] = "a list of strings",
 };
 
 /* "/name" for a field, in a static buffer per thread. */

@@ -16,9 +16,9 @@
 #define VALIDATE_LIST_MAX 50
 
 enum field_type {
-	FIELD_STRING,	   /* UTF-8 text; min/max are lengths in characters */
-	FIELD_INT,	   /* whole number; min/max are the range */
-	FIELD_NUMBER,	   /* any finite number; min/max are the range */
+	FIELD_STRING, /* UTF-8 text; min/max are lengths in characters */
+	FIELD_INT,    /* whole number; min/max are the range */
+	FIELD_NUMBER, /* any finite number; min/max are the range */
 	FIELD_BOOL,
 	FIELD_DATE,	   /* "YYYY-MM-DD", a real calendar date */
 	FIELD_ENUM,	   /* one of values[] */
@@ -29,8 +29,8 @@ enum field_type {
 struct field_spec {
 	const char *name;
 	enum field_type type;
-	bool required;	/* must be present (and not null) on create */
-	bool nullable;	/* null is accepted (clears the field) */
+	bool required; /* must be present (and not null) on create */
+	bool nullable; /* null is accepted (clears the field) */
 	double min;
 	double max;
 	const char *const *values; /* FIELD_ENUM: NULL-terminated */

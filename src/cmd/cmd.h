@@ -40,9 +40,9 @@ void cmd_list(FILE *f);
  * options) and "--name" (flags). Unknown options are a usage error.
  */
 struct cmd_opt {
-	const char *name;    /* without dashes */
+	const char *name; /* without dashes */
 	bool takes_value;
-	const char *value;   /* filled in; flags get "1" */
+	const char *value; /* filled in; flags get "1" */
 };
 
 /*

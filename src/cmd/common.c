@@ -22,7 +22,8 @@ cmd_parse(int argc, char **argv, struct cmd_opt *opts, size_t nopts, const char 
 
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
 			if (*npos >= npos_max) {
-				fprintf(stderr, "advocate %s: unexpected argument '%s'\n", argv[0], a);
+				fprintf(stderr, "advocate %s: unexpected argument '%s'\n", argv[0],
+					a);
 				return false;
 			}
 			positional[(*npos)++] = a;
@@ -53,7 +54,8 @@ cmd_parse(int argc, char **argv, struct cmd_opt *opts, size_t nopts, const char 
 			}
 		}
 		if (!found) {
-			fprintf(stderr, "advocate %s: unknown option --%.*s; see 'advocate help %s'\n",
+			fprintf(stderr,
+				"advocate %s: unknown option --%.*s; see 'advocate help %s'\n",
 				argv[0], (int)nl, a, argv[0]);
 			return false;
 		}

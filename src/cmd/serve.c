@@ -33,9 +33,15 @@ int
 cmd_serve(int argc, char **argv)
 {
 	struct cmd_opt opts[] = {
-	    {"db", true, NULL},		  {"listen", true, NULL},	{"demo", false, NULL},
-	    {"threads", true, NULL},	  {"body-max", true, NULL},	{"upload-max", true, NULL},
-	    {"no-access-log", false, NULL}, {"session-idle", true, NULL}, {"session-max", true, NULL},
+	    {"db", true, NULL},
+	    {"listen", true, NULL},
+	    {"demo", false, NULL},
+	    {"threads", true, NULL},
+	    {"body-max", true, NULL},
+	    {"upload-max", true, NULL},
+	    {"no-access-log", false, NULL},
+	    {"session-idle", true, NULL},
+	    {"session-max", true, NULL},
 	    {"tls-proxy", false, NULL},
 	};
 	size_t nopts = sizeof(opts) / sizeof(opts[0]), npos;
@@ -57,9 +63,10 @@ cmd_serve(int argc, char **argv)
 	const char *pos[1];
 
 	if (cmd_wants_help(argc, argv)) {
-		printf("options: --db URL --listen HOST:PORT (default 127.0.0.1:8080 or "
-		       "$ADVOCATE_LISTEN) --demo --threads N --body-max BYTES --upload-max BYTES "
-		       "--session-idle SECONDS --session-max SECONDS --no-access-log --tls-proxy\n");
+		printf(
+		    "options: --db URL --listen HOST:PORT (default 127.0.0.1:8080 or "
+		    "$ADVOCATE_LISTEN) --demo --threads N --body-max BYTES --upload-max BYTES "
+		    "--session-idle SECONDS --session-max SECONDS --no-access-log --tls-proxy\n");
 		return 0;
 	}
 	if (!cmd_parse(argc, argv, opts, nopts, pos, 0, &npos))

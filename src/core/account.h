@@ -20,19 +20,25 @@
 #include "util/arena.h"
 #include "util/err.h"
 
-#define ACCOUNT_NAME_MAX	 300
-#define ACCOUNT_TEXT_MAX	 300   /* legal name, segment, industry, region, city, churn reason */
-#define ACCOUNT_EXTERNAL_ID_MAX	 100
-#define ACCOUNT_WEBSITE_MAX	 300
-#define ACCOUNT_EMPLOYEES_MAX	 32
-#define ACCOUNT_DESCRIPTION_MAX	 10000
-#define ACCOUNT_TAG_MAX		 64    /* characters per tag */
-#define ACCOUNT_TAGS_MAX	 50    /* tags per account */
-#define ACCOUNT_LIST_LIMIT_MAX	 500
-#define ACCOUNT_LIST_LIMIT_DFLT	 50
-#define ACCOUNT_REVENUE_MAX	 1e18
+#define ACCOUNT_NAME_MAX	300
+#define ACCOUNT_TEXT_MAX	300 /* legal name, segment, industry, region, city, churn reason */
+#define ACCOUNT_EXTERNAL_ID_MAX 100
+#define ACCOUNT_WEBSITE_MAX	300
+#define ACCOUNT_EMPLOYEES_MAX	32
+#define ACCOUNT_DESCRIPTION_MAX 10000
+#define ACCOUNT_TAG_MAX		64 /* characters per tag */
+#define ACCOUNT_TAGS_MAX	50 /* tags per account */
+#define ACCOUNT_LIST_LIMIT_MAX	500
+#define ACCOUNT_LIST_LIMIT_DFLT 50
+#define ACCOUNT_REVENUE_MAX	1e18
 
-enum account_status { ACCOUNT_PROSPECT, ACCOUNT_ACTIVE, ACCOUNT_AT_RISK, ACCOUNT_CHURNED, ACCOUNT_STATUS__MAX };
+enum account_status {
+	ACCOUNT_PROSPECT,
+	ACCOUNT_ACTIVE,
+	ACCOUNT_AT_RISK,
+	ACCOUNT_CHURNED,
+	ACCOUNT_STATUS__MAX
+};
 
 /* Fields of an account, for patches (a bit per field in a uint32_t mask) and audit. */
 enum account_field {
@@ -44,7 +50,7 @@ enum account_field {
 	AF_CHURNED_AT,
 	AF_CHURN_REASON,
 	AF_SEGMENT,
-	AF_OWNER,	 /* owner_email in JSON; owner_user_id in the row */
+	AF_OWNER, /* owner_email in JSON; owner_user_id in the row */
 	AF_TAGS,
 	AF_INDUSTRY,
 	AF_REGION,
@@ -62,23 +68,23 @@ enum account_field {
 struct account {
 	int64_t id;
 	const char *name;
-	const char *legal_name;	  /* NULL when unset, as for every optional text */
+	const char *legal_name; /* NULL when unset, as for every optional text */
 	const char *inn;
 	const char *external_id;
 	enum account_status status;
-	const char *churned_at;	  /* YYYY-MM-DD */
+	const char *churned_at; /* YYYY-MM-DD */
 	const char *churn_reason;
 	const char *segment;
-	int64_t owner_user_id;	  /* 0 when none */
-	const char *owner_email;  /* input: owner by e-mail (a workspace member); output: filled */
-	const char *owner_name;	  /* output only */
+	int64_t owner_user_id;	 /* 0 when none */
+	const char *owner_email; /* input: owner by e-mail (a workspace member); output: filled */
+	const char *owner_name;	 /* output only */
 	const char **tags;
 	size_t ntags;
 	const char *industry;
 	const char *region;
 	const char *city;
 	const char *website;
-	const char *employees;	  /* a number or a band such as "100-499" */
+	const char *employees; /* a number or a band such as "100-499" */
 	bool has_revenue;
 	double revenue;
 	const char *revenue_currency; /* ISO 4217; "RUB" by default */
@@ -86,7 +92,7 @@ struct account {
 	int64_t version;
 	const char *created_at;
 	const char *updated_at;
-	const char *archived_at;  /* NULL unless archived */
+	const char *archived_at; /* NULL unless archived */
 };
 
 enum account_sort {
@@ -102,17 +108,17 @@ enum account_sort {
 };
 
 struct account_filter {
-	const char *q;		 /* substring of name, legal name, INN or external id; any case */
-	const char *status;	 /* exact values; NULL = any */
+	const char *q;	    /* substring of name, legal name, INN or external id; any case */
+	const char *status; /* exact values; NULL = any */
 	const char *segment;
 	const char *owner_email;
 	const char *industry;
 	const char *region;
 	const char *tag;
-	bool archived;		 /* list archived accounts instead of live ones */
+	bool archived; /* list archived accounts instead of live ones */
 	enum account_sort sort;
-	unsigned limit;		 /* 1..ACCOUNT_LIST_LIMIT_MAX */
-	const char *cursor;	 /* from a previous page's next_cursor, or NULL */
+	unsigned limit;	    /* 1..ACCOUNT_LIST_LIMIT_MAX */
+	const char *cursor; /* from a previous page's next_cursor, or NULL */
 };
 
 /* Names of statuses ("at_risk") and sorts ("-updated_at"); parse returns __MAX when unknown. */

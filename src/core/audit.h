@@ -20,8 +20,8 @@ struct audit_entry {
 	const char *actor_name;
 	const char *entity_type; /* "account", "supplier", "competitor" */
 	int64_t entity_id;
-	const char *action;	 /* "create", "update", "archive", "restore", "import" */
-	const char *changes;	 /* JSON text: {"field":{"from":x,"to":y}} */
+	const char *action;  /* "create", "update", "archive", "restore", "import" */
+	const char *changes; /* JSON text: {"field":{"from":x,"to":y}} */
 };
 
 /*

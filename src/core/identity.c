@@ -20,7 +20,7 @@
 #define SESSION_TOUCH_EVERY 60
 
 static const char *const role_names[ROLE__MAX] = {
-    [ROLE_NONE] = "none",	  [ROLE_VIEWER] = "viewer", [ROLE_MANAGER] = "manager",
+    [ROLE_NONE] = "none",	[ROLE_VIEWER] = "viewer", [ROLE_MANAGER] = "manager",
     [ROLE_ANALYST] = "analyst", [ROLE_OWNER] = "owner",
 };
 
@@ -306,8 +306,7 @@ read_members(struct db_stmt *st, struct arena *a, struct member **out, size_t *n
 }
 
 enum adv_err
-identity_members(struct db_conn *c, struct arena *a, int64_t ws_id, struct member **out,
-		 size_t *n)
+identity_members(struct db_conn *c, struct arena *a, int64_t ws_id, struct member **out, size_t *n)
 {
 	struct db_stmt *st;
 	enum adv_err rc;
@@ -368,8 +367,8 @@ identity_user_add(struct db_conn *c, const char *email, const char *name, const 
 			      IDENTITY_NAME_MAX);
 		goto out;
 	}
-	if (password != NULL &&
-	    (strlen(password) < IDENTITY_PASSWORD_MIN || strlen(password) > IDENTITY_PASSWORD_MAX)) {
+	if (password != NULL && (strlen(password) < IDENTITY_PASSWORD_MIN ||
+				 strlen(password) > IDENTITY_PASSWORD_MAX)) {
 		rc = adv_fail(eb, ADV_EINVAL, "/password", "the password must be %d–%d characters",
 			      IDENTITY_PASSWORD_MIN, IDENTITY_PASSWORD_MAX);
 		goto out;
@@ -669,8 +668,8 @@ identity_token_create(struct db_conn *c, struct arena *a, const char *email, con
 	enum adv_err rc;
 	char *t;
 
-	if (label != NULL && (strlen(label) > IDENTITY_TOKEN_LABEL_MAX ||
-			      !utf8_valid(label, strlen(label))))
+	if (label != NULL &&
+	    (strlen(label) > IDENTITY_TOKEN_LABEL_MAX || !utf8_valid(label, strlen(label))))
 		return adv_fail(eb, ADV_EINVAL, "/label", "the label must be at most %d characters",
 				IDENTITY_TOKEN_LABEL_MAX);
 	rc = identity_user_by_email(c, a, email, &u);

@@ -21,16 +21,16 @@
 enum ws_role { ROLE_NONE, ROLE_VIEWER, ROLE_MANAGER, ROLE_ANALYST, ROLE_OWNER, ROLE__MAX };
 
 /* Login throttle: failures allowed per window before a lock-out. */
-#define LOGIN_WINDOW_SECONDS	  900
-#define LOGIN_MAX_PER_ACCOUNT	  5
-#define LOGIN_MAX_PER_ADDRESS	  20
-#define LOGIN_LOCK_SECONDS	  900
-#define IDENTITY_EMAIL_MAX	  254
-#define IDENTITY_NAME_MAX	  200
-#define IDENTITY_PASSWORD_MIN	  8
-#define IDENTITY_PASSWORD_MAX	  1024
-#define IDENTITY_SLUG_MAX	  64
-#define IDENTITY_TOKEN_LABEL_MAX  200
+#define LOGIN_WINDOW_SECONDS	 900
+#define LOGIN_MAX_PER_ACCOUNT	 5
+#define LOGIN_MAX_PER_ADDRESS	 20
+#define LOGIN_LOCK_SECONDS	 900
+#define IDENTITY_EMAIL_MAX	 254
+#define IDENTITY_NAME_MAX	 200
+#define IDENTITY_PASSWORD_MIN	 8
+#define IDENTITY_PASSWORD_MAX	 1024
+#define IDENTITY_SLUG_MAX	 64
+#define IDENTITY_TOKEN_LABEL_MAX 200
 
 struct user {
 	int64_t id;
@@ -56,7 +56,7 @@ struct member {
 /* A session as the HTTP layer needs it after a lookup or a login. */
 struct session {
 	int64_t id;
-	const char *token;	/* only right after login: the cookie value */
+	const char *token; /* only right after login: the cookie value */
 	const char *csrf_token;
 	struct user user;
 };

@@ -42,8 +42,8 @@ sqlite_open(const char *target, void **conn, struct adv_errbuf *eb)
 	sqlite3 *h = NULL;
 	int rc;
 
-	rc = sqlite3_open_v2(target, &h,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(
+	    target, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		adv_fail(eb, ADV_EDB, NULL, "cannot open SQLite database %s: %s", target,
 			 h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
@@ -87,7 +87,8 @@ sqlite_prepare(void *conn, const char *sql, void **stmt)
 	int rc = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 
 	if (rc != SQLITE_OK) {
-		fprintf(stderr, "advocate: SQL prepare failed: %s: %s\n", sqlite3_errmsg(conn), sql);
+		fprintf(stderr, "advocate: SQL prepare failed: %s: %s\n", sqlite3_errmsg(conn),
+			sql);
 		return ADV_EDB;
 	}
 	*stmt = st;

@@ -47,8 +47,8 @@ auth_authenticate(struct req *r)
 	if (cookie != NULL) {
 		struct session s;
 
-		rc = identity_session_lookup(c, &r->arena, cookie, server_config(r->srv)->session_idle,
-					     &s);
+		rc = identity_session_lookup(c, &r->arena, cookie,
+					     server_config(r->srv)->session_idle, &s);
 		if (rc == ADV_EUNAUTH)
 			return ADV_OK;
 		if (rc != ADV_OK)
@@ -66,8 +66,8 @@ auth_check_csrf(struct req *r)
 {
 	const char *h;
 
-	if (!r->caller.via_cookie || r->route->access == ACCESS_PUBLIC || r->method == HTTP_GET || r->method == HTTP_HEAD ||
-	    r->method == HTTP_OPTIONS)
+	if (!r->caller.via_cookie || r->route->access == ACCESS_PUBLIC || r->method == HTTP_GET ||
+	    r->method == HTTP_HEAD || r->method == HTTP_OPTIONS)
 		return ADV_OK;
 	h = req_header(r, "X-CSRF-Token");
 	if (h == NULL || strlen(h) != strlen(r->caller.csrf_token) ||

@@ -19,7 +19,16 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OPTIONS, HTTP_METHOD__MAX };
+enum http_method {
+	HTTP_GET,
+	HTTP_HEAD,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_PATCH,
+	HTTP_DELETE,
+	HTTP_OPTIONS,
+	HTTP_METHOD__MAX
+};
 
 /* Who may call a route. */
 enum route_access {
@@ -29,8 +38,8 @@ enum route_access {
 	ACCESS__MAX
 };
 
-#define ROUTE_PARAMS_MAX   4
-#define RESP_HEADERS_MAX   12
+#define ROUTE_PARAMS_MAX      4
+#define RESP_HEADERS_MAX      12
 #define HTTP_BODY_MAX_DEFAULT (1024u * 1024u)
 
 struct req;
@@ -46,18 +55,18 @@ struct route {
 };
 
 struct server_config {
-	const char *listen;	/* HOST:PORT */
-	unsigned threads;	/* thread pool size (0 = cores) */
-	size_t body_max;	/* bytes */
-	size_t body_raw_max;	/* bytes, for uploads such as CSV imports */
-	unsigned conn_timeout;	/* seconds */
-	unsigned conn_limit;	/* connections in all */
-	unsigned per_ip_limit;	/* connections per address */
-	size_t conn_memory;	/* per-connection buffer: bounds header size */
-	unsigned session_idle;	/* seconds */
-	unsigned session_max;	/* seconds */
-	bool access_log;	/* one JSON line per request on stderr */
-	bool tls;		/* served behind TLS: cookies get Secure */
+	const char *listen;    /* HOST:PORT */
+	unsigned threads;      /* thread pool size (0 = cores) */
+	size_t body_max;       /* bytes */
+	size_t body_raw_max;   /* bytes, for uploads such as CSV imports */
+	unsigned conn_timeout; /* seconds */
+	unsigned conn_limit;   /* connections in all */
+	unsigned per_ip_limit; /* connections per address */
+	size_t conn_memory;    /* per-connection buffer: bounds header size */
+	unsigned session_idle; /* seconds */
+	unsigned session_max;  /* seconds */
+	bool access_log;       /* one JSON line per request on stderr */
+	bool tls;	       /* served behind TLS: cookies get Secure */
 };
 
 /* The signed-in caller, if any. */
@@ -85,34 +94,34 @@ struct resp_header {
 };
 
 struct req {
-	struct arena arena;	      /* everything below is allocated here */
+	struct arena arena; /* everything below is allocated here */
 	struct server *srv;
-	void *conn;		      /* the libmicrohttpd connection */
+	void *conn; /* the libmicrohttpd connection */
 	enum http_method method;
 	const char *path;
 	const char *ip;
-	char id[20];		      /* request id for logs and problem documents */
+	char id[20]; /* request id for logs and problem documents */
 	uint64_t started_ns;
 	const struct route *route;
-	const char *route_pattern;    /* for logs and metrics; NULL when no route matched */
+	const char *route_pattern; /* for logs and metrics; NULL when no route matched */
 	int route_index;
 	const char *params[ROUTE_PARAMS_MAX];
-	int match;		      /* enum router_result */
-	const char *allow;	      /* methods allowed when match is ROUTER_NO_METHOD */
+	int match;	   /* enum router_result */
+	const char *allow; /* methods allowed when match is ROUTER_NO_METHOD */
 	struct buf body;
 	bool body_too_big;
-	json_t *in_json;	      /* the parsed body, freed at completion */
-	struct db_conn *db;	      /* taken on first use by req_db, returned at completion */
+	json_t *in_json;    /* the parsed body, freed at completion */
+	struct db_conn *db; /* taken on first use by req_db, returned at completion */
 	struct caller caller;
 	struct ws_ctx ws;
-	struct adv_errbuf eb;	      /* detail of a failing handler */
-	json_t *errors;		      /* [{"pointer","message"}] for 422 answers, or NULL */
+	struct adv_errbuf eb; /* detail of a failing handler */
+	json_t *errors;	      /* [{"pointer","message"}] for 422 answers, or NULL */
 	/* The response. */
 	int status;
 	const char *content_type;
 	const void *out;
 	size_t out_len;
-	json_t *out_json;	      /* serialised at send time when set */
+	json_t *out_json; /* serialised at send time when set */
 	struct resp_header headers[RESP_HEADERS_MAX];
 	unsigned nheaders;
 	bool answered;
@@ -125,8 +134,9 @@ struct server;
  * Starts serving on cfg->listen with the given routes over the database pool
  * db (not owned). *out owns the server; server_stop() drains and frees it.
  */
-enum adv_err server_start(const struct server_config *cfg, struct db *db, const struct route *routes,
-			  unsigned nroutes, struct server **out, struct adv_errbuf *eb);
+enum adv_err server_start(const struct server_config *cfg, struct db *db,
+			  const struct route *routes, unsigned nroutes, struct server **out,
+			  struct adv_errbuf *eb);
 
 /* The port actually bound (useful with port 0). */
 unsigned server_port(const struct server *s);
@@ -188,7 +198,8 @@ enum adv_err resp_json(struct req *r, int status, json_t *j);
 enum adv_err resp_empty(struct req *r, int status);
 
 /* Answers status with bytes that stay valid until the request completes (arena or static). */
-enum adv_err resp_bytes(struct req *r, int status, const char *content_type, const void *p, size_t n);
+enum adv_err resp_bytes(struct req *r, int status, const char *content_type, const void *p,
+			size_t n);
 
 /* Adds a response header; name and value must outlive the request (use the arena). */
 enum adv_err resp_header(struct req *r, const char *name, const char *value);
@@ -200,7 +211,8 @@ enum adv_err resp_header(struct req *r, const char *name, const char *value);
 void resp_problem(struct req *r, enum adv_err e);
 
 /* Adds one entry to r->errors: pointer like "/inn", message for people. */
-void req_add_error(struct req *r, const char *pointer, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void req_add_error(struct req *r, const char *pointer, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* The method's name ("GET"). */
 const char *http_method_name(enum http_method m);

@@ -77,12 +77,13 @@ metrics_render(struct metrics *m, const struct route *routes, unsigned nroutes, 
 				snprintf(code, sizeof(code), "%d", status_codes[k]);
 			else
 				snprintf(code, sizeof(code), "other");
-			rc = buf_printf(
-			    out,
-			    "advocate_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} "
-			    "%llu\n",
-			    r < nroutes ? routes[r].pattern : "unmatched",
-			    r < nroutes ? http_method_name(routes[r].method) : "any", code, v);
+			rc = buf_printf(out,
+					"advocate_http_requests_total{route=\"%s\",method=\"%s\","
+					"status=\"%s\"} "
+					"%llu\n",
+					r < nroutes ? routes[r].pattern : "unmatched",
+					r < nroutes ? http_method_name(routes[r].method) : "any",
+					code, v);
 		}
 	}
 	if (rc == ADV_OK)
@@ -97,10 +98,11 @@ metrics_render(struct metrics *m, const struct route *routes, unsigned nroutes, 
 					"%llu\n",
 					bucket_le[b], cum);
 		else
-			rc = buf_printf(out,
-					"advocate_http_request_duration_seconds_bucket{le=\"+Inf\"} "
-					"%llu\n",
-					cum);
+			rc =
+			    buf_printf(out,
+				       "advocate_http_request_duration_seconds_bucket{le=\"+Inf\"} "
+				       "%llu\n",
+				       cum);
 	}
 	if (rc == ADV_OK)
 		rc = buf_printf(
@@ -116,8 +118,8 @@ metrics_render(struct metrics *m, const struct route *routes, unsigned nroutes, 
 		    "# HELP advocate_build_info Build information.\n"
 		    "# TYPE advocate_build_info gauge\n"
 		    "advocate_build_info{version=\"%s\",db=\"%s\"} 1\n",
-		    (double)atomic_load(&m->sum_us) / 1e6, (unsigned long long)atomic_load(&m->total),
-		    db_pool_size(db), db_pool_busy(db), ADVOCATE_VERSION,
-		    db_kind(db) == DB_PG ? "postgresql" : "sqlite");
+		    (double)atomic_load(&m->sum_us) / 1e6,
+		    (unsigned long long)atomic_load(&m->total), db_pool_size(db), db_pool_busy(db),
+		    ADVOCATE_VERSION, db_kind(db) == DB_PG ? "postgresql" : "sqlite");
 	return rc;
 }

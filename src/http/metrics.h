@@ -14,8 +14,8 @@
 enum { METRICS_STATUS_SLOTS = 20, METRICS_BUCKETS = 12 };
 
 struct metrics {
-	unsigned nroutes;		 /* routes; slot nroutes counts unmatched requests */
-	atomic_ullong *count;		 /* [(nroutes + 1) * METRICS_STATUS_SLOTS] */
+	unsigned nroutes;     /* routes; slot nroutes counts unmatched requests */
+	atomic_ullong *count; /* [(nroutes + 1) * METRICS_STATUS_SLOTS] */
 	atomic_ullong bucket[METRICS_BUCKETS + 1]; /* cumulative at render time; last is +Inf */
 	atomic_ullong sum_us;
 	atomic_ullong total;

@@ -45,8 +45,7 @@ pattern_match(struct arena *a, const char *pattern, const char *path,
 
 enum router_result
 router_match(struct arena *a, const struct route *routes, unsigned n, enum http_method method,
-	     const char *path, int *index, const char *params[ROUTE_PARAMS_MAX],
-	     const char **allow)
+	     const char *path, int *index, const char *params[ROUTE_PARAMS_MAX], const char **allow)
 {
 	bool path_seen = false;
 	char list[128] = "";

@@ -40,8 +40,8 @@ static enum http_method
 method_parse(const char *m)
 {
 	static const char *const names[HTTP_METHOD__MAX] = {
-	    [HTTP_GET] = "GET",	      [HTTP_HEAD] = "HEAD",	[HTTP_POST] = "POST",
-	    [HTTP_PUT] = "PUT",	      [HTTP_PATCH] = "PATCH",	[HTTP_DELETE] = "DELETE",
+	    [HTTP_GET] = "GET",		[HTTP_HEAD] = "HEAD",	[HTTP_POST] = "POST",
+	    [HTTP_PUT] = "PUT",		[HTTP_PATCH] = "PATCH", [HTTP_DELETE] = "DELETE",
 	    [HTTP_OPTIONS] = "OPTIONS",
 	};
 
@@ -55,8 +55,8 @@ const char *
 http_method_name(enum http_method m)
 {
 	static const char *const names[HTTP_METHOD__MAX] = {
-	    [HTTP_GET] = "GET",	      [HTTP_HEAD] = "HEAD",	[HTTP_POST] = "POST",
-	    [HTTP_PUT] = "PUT",	      [HTTP_PATCH] = "PATCH",	[HTTP_DELETE] = "DELETE",
+	    [HTTP_GET] = "GET",		[HTTP_HEAD] = "HEAD",	[HTTP_POST] = "POST",
+	    [HTTP_PUT] = "PUT",		[HTTP_PATCH] = "PATCH", [HTTP_DELETE] = "DELETE",
 	    [HTTP_OPTIONS] = "OPTIONS",
 	};
 
@@ -85,9 +85,8 @@ req_new(struct server *s, struct MHD_Connection *conn, const char *method, const
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci != NULL && ci->client_addr != NULL) {
 		char host[INET6_ADDRSTRLEN] = "";
-		socklen_t len = ci->client_addr->sa_family == AF_INET6
-				    ? sizeof(struct sockaddr_in6)
-				    : sizeof(struct sockaddr_in);
+		socklen_t len = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+								       : sizeof(struct sockaddr_in);
 
 		getnameinfo(ci->client_addr, len, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
 		r->ip = arena_strdup(&r->arena, host);
@@ -129,13 +128,13 @@ req_send(struct req *r)
 		r->out_json = NULL;
 		if (text == NULL)
 			return MHD_NO;
-		r->out = arena_strdup(&r->arena, text);
-		r->out_len = strlen(text);
-		free(text);
-		if (r->out == NULL)
-			return MHD_NO;
+		mr = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+		if (mr == NULL)
+			free(text);
+	} else {
+		mr = MHD_create_response_from_buffer(r->out_len, (void *)r->out,
+						     MHD_RESPMEM_PERSISTENT);
 	}
-	mr = MHD_create_response_from_buffer(r->out_len, (void *)r->out, MHD_RESPMEM_PERSISTENT);
 	if (mr == NULL)
 		return MHD_NO;
 	if (r->content_type != NULL)
@@ -189,8 +188,8 @@ req_dispatch(struct req *r)
 	}
 	switch (r->match) {
 	case ROUTER_NO_PATH:
-		resp_problem(r, adv_fail(&r->eb, ADV_ENOTFOUND, NULL, "no such resource: %s",
-					 r->path));
+		resp_problem(
+		    r, adv_fail(&r->eb, ADV_ENOTFOUND, NULL, "no such resource: %s", r->path));
 		return;
 	case ROUTER_NO_METHOD:
 		adv_fail(&r->eb, ADV_EBADREQ, NULL, "method %s is not allowed here; allowed: %s",
@@ -241,7 +240,8 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0) {
-		if (!r->body_too_big && buf_append(&r->body, upload_data, *upload_data_size) != ADV_OK) {
+		if (!r->body_too_big &&
+		    buf_append(&r->body, upload_data, *upload_data_size) != ADV_OK) {
 			r->body_too_big = true;
 			buf_release(&r->body);
 		}
@@ -308,7 +308,8 @@ parse_listen(const char *listen, struct sockaddr_storage *ss, struct adv_errbuf 
 	char *end;
 
 	if (colon == NULL)
-		return adv_fail(eb, ADV_EINVAL, NULL, "--listen must be HOST:PORT, got '%s'", listen);
+		return adv_fail(eb, ADV_EINVAL, NULL, "--listen must be HOST:PORT, got '%s'",
+				listen);
 	hl = (size_t)(colon - listen);
 	if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
 		h++;

@@ -24,7 +24,8 @@ size_t utf8_length(const char *s, size_t n);
  */
 char *str_fold(struct arena *a, const char *s);
 
-/* Pointer into s past leading white space; *len is set to the length without trailing white space. */
+/* Pointer into s past leading white space; *len is set to the length without trailing white space.
+ */
 const char *str_trim(const char *s, size_t n, size_t *len);
 
 /* True when s equals t ignoring ASCII case. */

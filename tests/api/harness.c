@@ -16,13 +16,14 @@
 #include "db/migrate.h"
 
 static const char *const user_emails[U__MAX] = {
-    [U_ADMIN] = "admin@example.test",	  [U_OWNER] = "owner@example.test",     [U_ANALYST] = "analyst@example.test",
-    [U_MANAGER] = "manager@example.test", [U_MANAGER2] = "manager2@example.test", [U_VIEWER] = "viewer@example.test",
+    [U_ADMIN] = "admin@example.test",	    [U_OWNER] = "owner@example.test",
+    [U_ANALYST] = "analyst@example.test",   [U_MANAGER] = "manager@example.test",
+    [U_MANAGER2] = "manager2@example.test", [U_VIEWER] = "viewer@example.test",
     [U_OTHER] = "other@example.test",
 };
 
 static const char *const user_roles[U__MAX] = {
-    [U_ADMIN] = NULL,	       [U_OWNER] = "owner",	 [U_ANALYST] = "analyst",
+    [U_ADMIN] = NULL,	     [U_OWNER] = "owner",      [U_ANALYST] = "analyst",
     [U_MANAGER] = "manager", [U_MANAGER2] = "manager", [U_VIEWER] = "viewer",
     [U_OTHER] = "owner",
 };
@@ -233,7 +234,8 @@ hresp_header(const struct hresp *r, const char *name)
 {
 	size_t nl = strlen(name);
 
-	for (const char *p = r->headers; p != NULL && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+	for (const char *p = r->headers; p != NULL && *p;
+	     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
 			const char *v = p + nl + 1;
 			size_t n;

@@ -40,13 +40,14 @@ struct harness {
 
 struct hresp {
 	long status;
-	char *body;	  /* NUL-terminated, owned (hresp_free) */
+	char *body; /* NUL-terminated, owned (hresp_free) */
 	size_t len;
-	char *headers;	  /* raw header block, owned */
-	json_t *json;	  /* parsed body when it is JSON, else NULL; owned */
+	char *headers; /* raw header block, owned */
+	json_t *json;  /* parsed body when it is JSON, else NULL; owned */
 };
 
-/* Starts a harness with the given server body limit (0 = default); aborts the test run on failure. */
+/* Starts a harness with the given server body limit (0 = default); aborts the test run on failure.
+ */
 struct harness *harness_start(size_t body_max);
 
 /* Stops the server, closes the database, removes the temporary folder. */

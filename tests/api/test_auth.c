@@ -113,12 +113,14 @@ test_login_wrong_password(void **state)
 
 	(void)state;
 	assert_int_equal(hjson(h, "POST", "/api/v1/auth/login", U__MAX,
-			       "{\"email\":\"analyst@example.test\",\"password\":\"nope-nope\"}", &r),
+			       "{\"email\":\"analyst@example.test\",\"password\":\"nope-nope\"}",
+			       &r),
 			 401);
 	assert_null(hresp_header(&r, "Set-Cookie"));
 	hresp_free(&r);
 	assert_int_equal(hjson(h, "POST", "/api/v1/auth/login", U__MAX,
-			       "{\"email\":\"nobody@example.test\",\"password\":\"nope-nope\"}", &r),
+			       "{\"email\":\"nobody@example.test\",\"password\":\"nope-nope\"}",
+			       &r),
 			 401);
 	hresp_free(&r);
 }
@@ -129,9 +131,8 @@ test_login_validation(void **state)
 	struct hresp r;
 
 	(void)state;
-	assert_int_equal(hjson(h, "POST", "/api/v1/auth/login", U__MAX, "{\"email\":\"a@b.c\"}",
-			       &r),
-			 422);
+	assert_int_equal(
+	    hjson(h, "POST", "/api/v1/auth/login", U__MAX, "{\"email\":\"a@b.c\"}", &r), 422);
 	assert_true(hresp_has_pointer(&r, "/password"));
 	hresp_free(&r);
 	assert_int_equal(hjson(h, "POST", "/api/v1/auth/login", U__MAX,
@@ -139,18 +140,17 @@ test_login_validation(void **state)
 			 422);
 	assert_true(hresp_has_pointer(&r, "/extra"));
 	hresp_free(&r);
-	assert_int_equal(hjson(h, "POST", "/api/v1/auth/login", U__MAX,
-			       "{\"email\":5,\"password\":\"x\"}", &r),
-			 422);
+	assert_int_equal(
+	    hjson(h, "POST", "/api/v1/auth/login", U__MAX, "{\"email\":5,\"password\":\"x\"}", &r),
+	    422);
 	assert_true(hresp_has_pointer(&r, "/email"));
 	hresp_free(&r);
 	assert_int_equal(hjson(h, "POST", "/api/v1/auth/login", U__MAX, "{\"email\":", &r), 400);
 	hresp_free(&r);
 	assert_int_equal(hjson(h, "POST", "/api/v1/auth/login", U__MAX, "[1,2]", &r), 422);
 	hresp_free(&r);
-	assert_int_equal(hreq(h, "POST", "/api/v1/auth/login", U__MAX, "text/plain", "{}", 2, NULL,
-			      &r),
-			 0);
+	assert_int_equal(
+	    hreq(h, "POST", "/api/v1/auth/login", U__MAX, "text/plain", "{}", 2, NULL, &r), 0);
 	assert_int_equal(r.status, 400);
 	hresp_free(&r);
 }
@@ -181,9 +181,8 @@ test_body_too_big(void **state)
 	memset(big, ' ', n);
 	big[0] = '{';
 	big[n - 1] = '}';
-	assert_int_equal(hreq(h, "POST", "/api/v1/auth/login", U__MAX, "application/json", big, n,
-			      NULL, &r),
-			 0);
+	assert_int_equal(
+	    hreq(h, "POST", "/api/v1/auth/login", U__MAX, "application/json", big, n, NULL, &r), 0);
 	assert_int_equal(r.status, 413);
 	hresp_free(&r);
 	free(big);
@@ -201,15 +200,14 @@ test_session_cookie_and_csrf(void **state)
 	login("owner@example.test", cookie, sizeof(cookie), csrf, sizeof(csrf));
 	assert_int_equal(hreq(h, "GET", "/api/v1/me", U__MAX, NULL, NULL, 0, only_cookie, &r), 0);
 	assert_int_equal(r.status, 200);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "user"),
-							      "email")),
-			    "owner@example.test");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "user"), "email")),
+	    "owner@example.test");
 	assert_non_null(json_object_get(r.json, "csrf_token"));
 	hresp_free(&r);
 	/* A write by cookie without the CSRF header is refused. */
-	assert_int_equal(hreq(h, "POST", "/api/v1/auth/logout", U__MAX, NULL, NULL, 0,
-			      only_cookie, &r),
-			 0);
+	assert_int_equal(
+	    hreq(h, "POST", "/api/v1/auth/logout", U__MAX, NULL, NULL, 0, only_cookie, &r), 0);
 	assert_int_equal(r.status, 403);
 	hresp_free(&r);
 	/* With it, sign-out works and the session is gone afterwards. */
@@ -265,16 +263,18 @@ test_login_throttle(void **state)
 
 	(void)state;
 	for (int i = 0; i < LOGIN_MAX_PER_ACCOUNT + 1; i++) {
-		last = hjson(h, "POST", "/api/v1/auth/login", U__MAX,
-			     "{\"email\":\"manager2@example.test\",\"password\":\"wrong-password\"}", &r);
+		last = hjson(
+		    h, "POST", "/api/v1/auth/login", U__MAX,
+		    "{\"email\":\"manager2@example.test\",\"password\":\"wrong-password\"}", &r);
 		hresp_free(&r);
 	}
 	assert_int_equal(last, 429);
 	/* Locked: even the right password is refused for now. */
-	assert_int_equal(hjson(h, "POST", "/api/v1/auth/login", U__MAX,
-			       "{\"email\":\"manager2@example.test\",\"password\":\"" HARNESS_PASSWORD "\"}",
-			       &r),
-			 429);
+	assert_int_equal(
+	    hjson(h, "POST", "/api/v1/auth/login", U__MAX,
+		  "{\"email\":\"manager2@example.test\",\"password\":\"" HARNESS_PASSWORD "\"}",
+		  &r),
+	    429);
 	retry = hresp_header(&r, "Retry-After");
 	assert_non_null(retry);
 	free(retry);

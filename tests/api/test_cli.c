@@ -109,9 +109,8 @@ test_migrate_and_accounts(void **state)
 			     bin, db),
 			 2);
 	free(out);
-	assert_int_equal(run(&token, "%s token create --db %s --email me@acme.ru --label ci", bin,
-			     db),
-			 0);
+	assert_int_equal(
+	    run(&token, "%s token create --db %s --email me@acme.ru --label ci", bin, db), 0);
 	assert_true(strncmp(token, "adv_", 4) == 0);
 	token[strcspn(token, "\n")] = '\0';
 	assert_int_equal(run(&out, "%s token create --db %s --email nobody@acme.ru 2>&1", bin, db),
