@@ -2,6 +2,7 @@
  * main.c — the advocate command: a git-style table of subcommands.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -47,6 +48,18 @@ main(int argc, char **argv)
 {
 	const struct cmd *c;
 
+	/* A leading --db URL applies to whichever command follows. */
+	if (argc >= 3 && strcmp(argv[1], "--db") == 0) {
+		setenv("ADVOCATE_DB", argv[2], 1);
+		argv[2] = argv[0];
+		argc -= 2;
+		argv += 2;
+	} else if (argc >= 2 && strncmp(argv[1], "--db=", 5) == 0) {
+		setenv("ADVOCATE_DB", argv[1] + 5, 1);
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 	if (argc < 2) {
 		cmd_list(stderr);
 		return 2;

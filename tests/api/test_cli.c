@@ -80,7 +80,7 @@ test_migrate_and_accounts(void **state)
 	assert_int_equal(run(&out, "%s migrate --db %s", bin, db), 0);
 	assert_non_null(strstr(out, "applied"));
 	free(out);
-	assert_int_equal(run(&out, "%s migrate --db %s", bin, db), 0);
+	assert_int_equal(run(&out, "%s --db %s migrate", bin, db), 0);
 	assert_non_null(strstr(out, "0 migrations applied"));
 	free(out);
 	assert_int_equal(
