@@ -281,6 +281,55 @@ test_login_throttle(void **state)
 	hresp_free(&r);
 }
 
+/* Runs last: it locks the test client's address out of signing in. */
+static void
+test_login_throttle_by_address(void **state)
+{
+	char body[128];
+	struct hresp r;
+	long last = 0;
+
+	(void)state;
+	for (int i = 0; i < LOGIN_MAX_PER_ADDRESS + 1; i++) {
+		snprintf(body, sizeof(body),
+			 "{\"email\":\"nobody%d@example.test\",\"password\":\"wrong-password\"}",
+			 i);
+		last = hjson(h, "POST", "/api/v1/auth/login", U__MAX, body, &r);
+		hresp_free(&r);
+	}
+	assert_int_equal(last, 429);
+	assert_int_equal(
+	    hjson(h, "POST", "/api/v1/auth/login", U__MAX,
+		  "{\"email\":\"analyst@example.test\",\"password\":\"" HARNESS_PASSWORD "\"}", &r),
+	    429);
+	hresp_free(&r);
+	/* API tokens are not affected. */
+	assert_int_equal(hjson(h, "GET", "/api/v1/me", U_ANALYST, NULL, &r), 200);
+	hresp_free(&r);
+}
+
+static void
+test_header_too_large(void **state)
+{
+	size_t n = 100u * 1024u;
+	char *line = malloc(n + 16);
+	const char *headers[] = {line, NULL};
+	struct hresp r;
+
+	(void)state;
+	memcpy(line, "X-Big: ", 7);
+	memset(line + 7, 'a', n);
+	line[n + 7] = '\0';
+	if (hreq(h, "GET", "/healthz", U__MAX, NULL, NULL, 0, headers, &r) == 0) {
+		assert_true(r.status == 431 || r.status == 413);
+		hresp_free(&r);
+	}
+	free(line);
+	/* The server still answers afterwards. */
+	assert_int_equal(hjson(h, "GET", "/healthz", U__MAX, NULL, &r), 200);
+	hresp_free(&r);
+}
+
 static void
 test_workspaces(void **state)
 {
@@ -375,6 +424,8 @@ main(void)
 	    cmocka_unit_test(test_workspaces),
 	    cmocka_unit_test(test_workspace_create),
 	    cmocka_unit_test(test_ui_served),
+	    cmocka_unit_test(test_header_too_large),
+	    cmocka_unit_test(test_login_throttle_by_address),
 	};
 	int failed;
 
