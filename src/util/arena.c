@@ -48,17 +48,22 @@ arena_free(struct arena *a)
 static struct arena_block *
 arena_grow(struct arena *a, size_t need)
 {
-	size_t size = a->head ? a->head->size * 2 : ARENA_BLOCK_MIN;
+	size_t size = a->head ? a->head->size * 2 : ARENA_BLOCK_MIN, room;
 	struct arena_block *b;
 
+	if (need > SIZE_MAX - sizeof(*b))
+		return NULL;
 	if (size > ARENA_BLOCK_MAX)
 		size = ARENA_BLOCK_MAX;
 	if (size < need)
 		size = need;
-	if (a->limit != 0 && a->used_total + size + sizeof(*b) > a->limit) {
-		if (a->used_total + need + sizeof(*b) > a->limit)
-			return NULL;
-		size = need;
+	if (a->limit != 0) {
+		room = a->limit > a->used_total ? a->limit - a->used_total : 0;
+		if (size + sizeof(*b) > room) {
+			if (need + sizeof(*b) > room)
+				return NULL;
+			size = need;
+		}
 	}
 	b = malloc(sizeof(*b) + size);
 	if (b == NULL)
@@ -106,7 +111,7 @@ arena_zalloc(struct arena *a, size_t n)
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = n < SIZE_MAX ? arena_alloc(a, n + 1) : NULL;
 
 	if (p == NULL)
 		return NULL;

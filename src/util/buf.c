@@ -47,8 +47,11 @@ buf_reserve(struct buf *b, size_t extra)
 	if (need <= b->cap)
 		return ADV_OK;
 	cap = b->cap ? b->cap : 256;
-	while (cap < need)
+	while (cap < need) {
+		if (cap > (size_t)-1 / 2)
+			return ADV_ETOOBIG;
 		cap *= 2;
+	}
 	p = realloc(b->data, cap);
 	if (p == NULL)
 		return ADV_ENOMEM;

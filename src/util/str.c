@@ -98,10 +98,10 @@ fold_cp(uint32_t cp)
 		return cp + 32;
 	if (cp >= 0x410 && cp <= 0x42F) /* А..Я */
 		return cp + 32;
-	if (cp >= 0x400 && cp <= 0x40F) /* Ѐ..Џ */
-		return cp + 80;
 	if (cp == 0x451 || cp == 0x401) /* ё, Ё → е */
 		return 0x435;
+	if (cp >= 0x400 && cp <= 0x40F) /* Ѐ..Џ */
+		return cp + 80;
 	return cp;
 }
 
