@@ -68,24 +68,12 @@ seed(struct harness *h)
 	arena_free(&a);
 }
 
-struct harness *
-harness_start(size_t body_max)
+/* Starts the server with cfg over a freshly seeded database. */
+static struct harness *
+harness_start_cfg(struct server_config cfg)
 {
 	struct harness *h = calloc(1, sizeof(*h));
 	struct adv_errbuf eb = {{0}, {0}};
-	struct server_config cfg = {
-	    .listen = "127.0.0.1:0",
-	    .threads = 2,
-	    .body_max = body_max ? body_max : HTTP_BODY_MAX_DEFAULT,
-	    .body_raw_max = body_max ? body_max * 4 : 8u * 1024u * 1024u,
-	    .conn_timeout = 30,
-	    .conn_limit = 256,
-	    .per_ip_limit = 128,
-	    .conn_memory = 64 * 1024,
-	    .session_idle = 3600,
-	    .session_max = 86400,
-	    .access_log = getenv("HARNESS_ACCESS_LOG") != NULL,
-	};
 	const struct route *routes;
 	unsigned nroutes, applied;
 	const char *tmp = getenv("TMPDIR");
@@ -107,6 +95,49 @@ harness_start(size_t body_max)
 	snprintf(h->base, sizeof(h->base), "http://127.0.0.1:%u", h->port);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	return h;
+}
+
+/* The configuration tests run with unless they say otherwise. */
+static struct server_config
+harness_config(void)
+{
+	struct server_config cfg = {
+	    .listen = "127.0.0.1:0",
+	    .threads = 2,
+	    .body_max = HTTP_BODY_MAX_DEFAULT,
+	    .body_raw_max = 8u * 1024u * 1024u,
+	    .conn_timeout = 30,
+	    .conn_limit = 256,
+	    .per_ip_limit = 128,
+	    .conn_memory = 64 * 1024,
+	    .session_idle = 3600,
+	    .session_max = 86400,
+	    .access_log = getenv("HARNESS_ACCESS_LOG") != NULL,
+	};
+
+	return cfg;
+}
+
+struct harness *
+harness_start(size_t body_max)
+{
+	struct server_config cfg = harness_config();
+
+	if (body_max != 0) {
+		cfg.body_max = body_max;
+		cfg.body_raw_max = body_max * 4;
+	}
+	return harness_start_cfg(cfg);
+}
+
+struct harness *
+harness_start_sessions(unsigned idle_s, unsigned max_s)
+{
+	struct server_config cfg = harness_config();
+
+	cfg.session_idle = idle_s;
+	cfg.session_max = max_s;
+	return harness_start_cfg(cfg);
 }
 
 static int

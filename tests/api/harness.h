@@ -50,6 +50,9 @@ struct hresp {
  */
 struct harness *harness_start(size_t body_max);
 
+/* As harness_start, with session idle and absolute expiry in seconds. */
+struct harness *harness_start_sessions(unsigned idle_s, unsigned max_s);
+
 /* Stops the server, closes the database, removes the temporary folder. */
 void harness_stop(struct harness *h);
 
