@@ -1,0 +1,272 @@
+// Browser tests of the web UI: playwright-core drives Debian's Chromium against a running server
+// with demo data (BASE_URL). Prints "ok - name" / "not ok - name" per case and a closing
+// "N passed, N failed" line; exits 1 when any case failed. Screenshots go to /tmp/e2e-*.png.
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+const EMAIL = process.env.E2E_EMAIL || 'demo@advocate.local';
+const PASSWORD = process.env.E2E_PASSWORD || 'demo-password';
+const WS = process.env.E2E_WORKSPACE || 'demo';
+const SHOTS = process.env.E2E_SHOTS || '/tmp';
+const STEP_TIMEOUT = 15000;
+
+const stamp = Date.now().toString(36);
+const companyName = `E2E Тестовая компания ${stamp}`;
+let accountId = null;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+});
+// A Russian-preferring browser: the UI must start in Russian.
+const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1366, height: 850 } });
+context.setDefaultTimeout(STEP_TIMEOUT);
+const page = await context.newPage();
+const problems = [];
+const watch = (p) => {
+  p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  p.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+};
+watch(page);
+
+const results = [];
+let loggedIn = false;
+async function test(name, fn, { needsLogin = true } = {}) {
+  try {
+    if (needsLogin && !loggedIn) throw new Error('skipped: logging in failed');
+    await fn();
+    results.push(true);
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    results.push(false);
+    console.log(`not ok - ${name}`);
+    console.log(`  # ${String((e && e.stack) || e).split('\n').slice(0, 4).join('\n  # ')}`);
+    if (String(e).includes('skipped:')) return;
+    await page.screenshot({ path: `${SHOTS}/e2e-failure-${results.length}.png`, fullPage: true }).catch(() => undefined);
+  }
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`);
+}
+const heading = (p = page) => p.locator('main h1').first();
+async function waitText(locator, re) {
+  await locator.filter({ hasText: re }).first().waitFor();
+}
+
+/** An API call from inside the page (same cookie session), with the session's CSRF token. */
+async function pageApi(method, path, body, ifMatch) {
+  return page.evaluate(
+    async ({ method, path, body, ifMatch }) => {
+      const me = await (await fetch('/api/v1/me')).json();
+      const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token };
+      if (ifMatch !== undefined) headers['If-Match'] = `"${ifMatch}"`;
+      const r = await fetch(`/api/v1${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : null };
+    },
+    { method, path, body, ifMatch },
+  );
+}
+
+await test('log in', async () => {
+  await page.goto(`${BASE}/`);
+  await page.waitForURL(/#\/login$/);
+  assert((await page.locator('h2').first().textContent()) === 'Вход', 'login page is in Russian for a Russian browser');
+  await page.fill('input[name=email]', EMAIL);
+  await page.fill('input[name=password]', 'wrong-password');
+  await page.click('button[type=submit]');
+  await page.locator('.alert-error').waitFor();
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(new RegExp(`#/w/${WS}/accounts`));
+  await waitText(heading(), /Компании-потребители/);
+  await page.locator('table.accounts-table tbody tr, .empty').first().waitFor();
+  loggedIn = true;
+  await page.screenshot({ path: `${SHOTS}/e2e-list.png`, fullPage: false });
+}, { needsLogin: false });
+
+await test('create a company', async () => {
+  await page.click(`a[href="#/w/${WS}/accounts/new"]`);
+  await page.waitForURL(/accounts\/new$/);
+  await page.fill('input[name=name]', companyName);
+  await page.fill('input[name=inn]', '7707083893');
+  await page.selectOption('select[name=status]', 'active');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/accounts\/\d+$/);
+  accountId = Number(/accounts\/(\d+)$/.exec(page.url())[1]);
+  await waitText(heading(), companyName);
+  await waitText(page.locator('.prop[data-field=inn] dd'), /7707083893/);
+  await waitText(page.locator('.card-title .badge'), /активный/);
+});
+
+await test('edit it (city) and save', async () => {
+  assert(accountId, 'the company was created');
+  await page.click('a[data-tab=about]');
+  await page.waitForURL(/\/about$/);
+  await page.click('button:has-text("Редактировать")');
+  await page.fill('input[name=city]', 'Казань');
+  await page.click('.save-bar button.btn-primary');
+  await waitText(page.locator('.prop[data-field=city] dd'), /^Казань$/);
+  const r = await pageApi('GET', `/workspaces/${WS}/accounts/${accountId}`);
+  assert(r.status === 200 && r.body.city === 'Казань', `server has the city (got ${JSON.stringify(r.body && r.body.city)})`);
+  await page.click('a[data-tab=general]');
+  await page.locator('.prop[data-field=name]').waitFor();
+  await page.screenshot({ path: `${SHOTS}/e2e-card.png`, fullPage: true });
+  await page.click('a[data-tab=history]');
+  await page.locator('.timeline .event').first().waitFor();
+  await page.screenshot({ path: `${SHOTS}/e2e-history.png`, fullPage: true });
+});
+
+await test('find it in the list by search', async () => {
+  await page.click('a.back');
+  await page.waitForURL(new RegExp(`#/w/${WS}/accounts(\\?.*)?$`));
+  await page.fill('#account-search', stamp);
+  await page.waitForURL(new RegExp(`q=${stamp}`));
+  const link = page.locator(`table.accounts-table a[href="#/w/${WS}/accounts/${accountId}"]`);
+  await link.waitFor();
+  assert((await link.textContent()) === companyName, 'the found row is the company');
+  assert((await page.locator('table.accounts-table tbody tr').count()) === 1, 'exactly one row matches');
+});
+
+await test('conflict when someone else saved first', async () => {
+  await page.goto(`${BASE}/#/w/${WS}/accounts/${accountId}`);
+  await waitText(heading(), companyName);
+  await page.click('button:has-text("Редактировать")');
+  await page.fill('input[name=segment]', 'Мой сегмент');
+  const cur = await pageApi('GET', `/workspaces/${WS}/accounts/${accountId}`);
+  const behind = await pageApi('PATCH', `/workspaces/${WS}/accounts/${accountId}`, { segment: 'Их сегмент' }, cur.body.version);
+  assert(behind.status === 200, `PATCH behind the card's back answered ${behind.status}`);
+  await page.click('.save-bar button.btn-primary');
+  const banner = page.locator('.conflict');
+  await banner.waitFor();
+  assert(/Кто-то другой сохранил/.test(await banner.textContent()), 'the conflict message is shown');
+  assert(/Их сегмент/.test(await banner.textContent()), 'their value is shown');
+  assert((await page.inputValue('input[name=segment]')) === 'Мой сегмент', 'the unsaved edit stays in the form');
+  await page.screenshot({ path: `${SHOTS}/e2e-conflict.png`, fullPage: true });
+  // Keep mine on top of their version, then save again: it goes through.
+  await banner.locator('button.btn-primary').click();
+  await page.click('.save-bar button.btn-primary');
+  await waitText(page.locator('.prop[data-field=segment] dd'), /^Мой сегмент$/);
+});
+
+const competitorName = `E2E Конкурент ${stamp}`;
+await test('add a competitor to the catalogue', async () => {
+  await page.click(`a[href="#/w/${WS}/competitors"]`);
+  await waitText(heading(), /^Конкуренты$/);
+  await page.click('.page-head button.btn-primary');
+  await page.fill('form.panel input[name=name]', competitorName);
+  await page.fill('form.panel input[name=website]', 'example.com');
+  await page.click('form.panel button[type=submit]');
+  await waitText(page.locator('.cards .card-name'), competitorName);
+});
+
+await test('suppliers tab: add us and a competitor, share over 100% refused', async () => {
+  await page.goto(`${BASE}/#/w/${WS}/accounts/${accountId}/suppliers`);
+  await page.locator('.suppliers h2').waitFor();
+  await page.click('.suppliers .section-head button');
+  await page.selectOption('select[name=competitor_id]', 'us');
+  await page.fill('input[name=share_pct]', '60');
+  await page.click('.suppliers form button[type=submit]');
+  await page.locator('.share-bar .share-seg').first().waitFor();
+  await page.click('.suppliers .section-head button');
+  await page.selectOption('select[name=competitor_id]', { label: competitorName });
+  await page.fill('input[name=share_pct]', '30');
+  await page.click('.suppliers form button[type=submit]');
+  await page.locator('.share-bar .share-seg').nth(1).waitFor();
+  await waitText(page.locator('.suppliers-table .cell-name'), competitorName);
+  await page.locator('.suppliers-table tbody tr', { hasText: competitorName }).locator('button').first().click();
+  await page.fill('input[name=share_pct]', '50');
+  await page.click('.suppliers form button[type=submit]');
+  await page.locator('.suppliers form .field-error').waitFor(); // total over 100 % → message beside the share field
+  await page.click('.suppliers form button.btn-ghost');
+  await page.screenshot({ path: `${SHOTS}/e2e-suppliers.png`, fullPage: true });
+});
+
+await test('switch language ru → en', async () => {
+  await page.click('a[data-tab=general]');
+  await waitText(page.locator('a[data-tab=general]'), /Общие сведения/);
+  await page.click('button[data-lang=en]');
+  await waitText(page.locator('a[data-tab=general]'), /General info/);
+  await waitText(page.locator('a.back'), /Back to the list/);
+  await page.click('a.back');
+  await waitText(heading(), /^Client companies$/);
+  await page.reload();
+  await waitText(heading(), /^Client companies$/); // the choice is remembered
+  await page.click('button[data-lang=ru]');
+  await waitText(heading(), /^Компании-потребители$/);
+});
+
+await test('phone viewport renders the list without horizontal overflow', async () => {
+  const phone = await browser.newContext({
+    locale: 'ru-RU',
+    viewport: { width: 375, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    storageState: await context.storageState(),
+  });
+  phone.setDefaultTimeout(STEP_TIMEOUT);
+  const p = await phone.newPage();
+  watch(p);
+  await p.goto(`${BASE}/#/w/${WS}/accounts`);
+  await waitText(heading(p), /Компании-потребители/);
+  await p.locator('table.accounts-table tbody tr').first().waitFor();
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert(overflow <= 0, `the list overflows horizontally by ${overflow}px`);
+  const display = await p.locator('table.accounts-table tbody tr').first().evaluate((el) => getComputedStyle(el).display);
+  assert(display === 'block', `rows are stacked as cards on a phone (display: ${display})`);
+  await p.screenshot({ path: `${SHOTS}/e2e-phone-list.png` });
+  await p.goto(`${BASE}/#/w/${WS}/accounts/${accountId}`);
+  await waitText(heading(p), companyName);
+  const overflow2 = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert(overflow2 <= 0, `the card overflows horizontally by ${overflow2}px`);
+  await p.screenshot({ path: `${SHOTS}/e2e-phone-card.png`, fullPage: true });
+  await phone.close();
+});
+
+await test('archive and restore the company', async () => {
+  await page.goto(`${BASE}/#/w/${WS}/accounts/${accountId}`);
+  await waitText(heading(), companyName);
+  page.once('dialog', (d) => d.accept());
+  await page.click('.card-head button.btn-ghost'); // "В архив"
+  await page.locator('.card-title .badge-archived').waitFor();
+  await page.goto(`${BASE}/#/w/${WS}/accounts?q=${stamp}`);
+  await page.locator('.empty').waitFor(); // gone from the list of live companies
+  await page.goto(`${BASE}/#/w/${WS}/accounts?q=${stamp}&archived=true`);
+  await page.locator(`table.accounts-table a[href="#/w/${WS}/accounts/${accountId}"]`).waitFor();
+  await page.goto(`${BASE}/#/w/${WS}/accounts/${accountId}`);
+  await page.locator('.card-title .badge-archived').waitFor();
+  await page.click('.card-head button.btn-ghost'); // "Восстановить"
+  await page.locator('.card-title .badge-archived').waitFor({ state: 'detached' });
+});
+
+const importName = `E2E Импорт ${stamp}`;
+await test('import a CSV file: dry run, then import', async () => {
+  const csv = `Название;ИНН;Статус;Город\n${importName};7707083893;активный;Тверь\nПлохая строка ${stamp};123;активный;Тверь\n`;
+  await page.goto(`${BASE}/#/w/${WS}/import`);
+  await page.setInputFiles('input[name=file]', { name: 'accounts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+  await page.click('.panel .btn-row button:not(.btn-primary)'); // check the file
+  await page.locator('.report').waitFor();
+  assert(/123|ИНН|inn/i.test(await page.locator('.report table').textContent()), 'the invalid row is reported');
+  assert(await page.locator('.panel .btn-row button.btn-primary').isDisabled(), 'import stays disabled while rows are invalid');
+  await page.check('input[name=skip_invalid]');
+  await page.click('.panel .btn-row button:not(.btn-primary)');
+  await page.locator('.report').waitFor();
+  await page.locator('.panel .btn-row button.btn-primary:not([disabled])').click();
+  await waitText(page.locator('.report h3'), /Импорт завершён/);
+  await page.goto(`${BASE}/#/w/${WS}/accounts?q=${encodeURIComponent(importName)}`);
+  await waitText(page.locator('table.accounts-table .cell-name a'), importName);
+});
+
+await test('no script errors or CSP violations', async () => {
+  assert(problems.length === 0, problems.join('; '));
+}, { needsLogin: false });
+
+await browser.close();
+const passed = results.filter(Boolean).length;
+const failed = results.length - passed;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

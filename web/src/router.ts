@@ -1,0 +1,87 @@
+// Hash routing, so that the server only serves index.html at "/":
+//   #/login  #/w/{slug}/accounts[?filters]  #/w/{slug}/accounts/new
+//   #/w/{slug}/accounts/{id}[/{tab}]  #/w/{slug}/competitors  #/w/{slug}/import
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { name: 'login' }
+  | { name: 'home' }
+  | { name: 'accounts'; ws: string; query: URLSearchParams }
+  | { name: 'account-new'; ws: string }
+  | { name: 'account'; ws: string; id: number; tab: string }
+  | { name: 'competitors'; ws: string }
+  | { name: 'import'; ws: string }
+  | { name: 'notfound' };
+
+const ROUTE_EVENT = 'advocate:route';
+
+export function parseHash(hash: string): Route {
+  const raw = hash.replace(/^#/, '') || '/';
+  const qi = raw.indexOf('?');
+  const path = qi >= 0 ? raw.slice(0, qi) : raw;
+  const query = new URLSearchParams(qi >= 0 ? raw.slice(qi + 1) : '');
+  const parts = path.split('/').filter(Boolean).map((p) => {
+    try { return decodeURIComponent(p); } catch { return p; }
+  });
+  if (parts.length === 0) return { name: 'home' };
+  if (parts[0] === 'login' && parts.length === 1) return { name: 'login' };
+  if (parts[0] === 'w' && parts.length >= 2) {
+    const ws = parts[1];
+    const rest = parts.slice(2);
+    if (rest.length === 0) return { name: 'accounts', ws, query };
+    if (rest[0] === 'accounts') {
+      if (rest.length === 1) return { name: 'accounts', ws, query };
+      if (rest[1] === 'new' && rest.length === 2) return { name: 'account-new', ws };
+      if (/^\d+$/.test(rest[1]) && rest.length <= 3) {
+        return { name: 'account', ws, id: Number(rest[1]), tab: rest[2] || 'general' };
+      }
+    }
+    if (rest[0] === 'competitors' && rest.length === 1) return { name: 'competitors', ws };
+    if (rest[0] === 'import' && rest.length === 1) return { name: 'import', ws };
+  }
+  return { name: 'notfound' };
+}
+
+export function currentHash(): string {
+  return window.location.hash || '#/';
+}
+
+/** Go to a route ("#/w/demo/accounts" or "/w/demo/accounts"); replace keeps history short. */
+export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  const hash = to.startsWith('#') ? to : `#${to}`;
+  if (hash === window.location.hash) return;
+  if (opts.replace) {
+    window.history.replaceState(null, '', hash);
+    window.dispatchEvent(new Event(ROUTE_EVENT));
+  } else {
+    window.location.hash = hash;
+  }
+}
+
+export function useHash(): string {
+  const [hash, setHash] = useState(currentHash());
+  useEffect(() => {
+    const on = () => setHash(currentHash());
+    window.addEventListener('hashchange', on);
+    window.addEventListener(ROUTE_EVENT, on);
+    return () => {
+      window.removeEventListener('hashchange', on);
+      window.removeEventListener(ROUTE_EVENT, on);
+    };
+  }, []);
+  return hash;
+}
+
+export const href = {
+  accounts: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/accounts${query ? `?${query}` : ''}`,
+  account: (ws: string, id: number, tab?: string) =>
+    `#/w/${encodeURIComponent(ws)}/accounts/${id}${tab && tab !== 'general' ? `/${tab}` : ''}`,
+  newAccount: (ws: string) => `#/w/${encodeURIComponent(ws)}/accounts/new`,
+  competitors: (ws: string) => `#/w/${encodeURIComponent(ws)}/competitors`,
+  import: (ws: string) => `#/w/${encodeURIComponent(ws)}/import`,
+};
+
+/** The last list URL per workspace, so "Back to the list" returns to the same filters. */
+const lastList = new Map<string, string>();
+export function rememberList(ws: string, hash: string): void { lastList.set(ws, hash); }
+export function backToList(ws: string): string { return lastList.get(ws) || href.accounts(ws); }
