@@ -8,6 +8,11 @@
 
 API_ROUTES_DECL(system);
 API_ROUTES_DECL(auth);
+API_ROUTES_DECL(accounts);
+API_ROUTES_DECL(competitors);
+API_ROUTES_DECL(suppliers);
+API_ROUTES_DECL(imports);
+API_ROUTES_DECL(exports);
 
 #define ROUTES_MAX 256
 
@@ -17,6 +22,11 @@ static const struct {
 } route_tables[] = {
     {api_system_routes, &api_system_routes_n},
     {api_auth_routes, &api_auth_routes_n},
+    {api_accounts_routes, &api_accounts_routes_n},
+    {api_competitors_routes, &api_competitors_routes_n},
+    {api_suppliers_routes, &api_suppliers_routes_n},
+    {api_imports_routes, &api_imports_routes_n},
+    {api_exports_routes, &api_exports_routes_n},
 };
 
 static struct route all_routes[ROUTES_MAX];

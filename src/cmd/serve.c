@@ -114,6 +114,7 @@ cmd_serve(int argc, char **argv)
 	}
 	fprintf(stderr, "advocate: listening on http://%s (port %u)\n", cfg.listen,
 		server_port(srv));
+	fflush(stdout);
 	sigwait(&set, &sig);
 	fprintf(stderr, "advocate: %s received, draining\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	server_stop(srv, SERVE_DRAIN_MS);

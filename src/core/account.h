@@ -138,6 +138,14 @@ const char *account_field_name(enum account_field f);
 enum adv_err account_check(const struct account *a, uint32_t mask, struct adv_errbuf *eb);
 
 /*
+ * True when s is a web address as accounts and competitors store it:
+ * "example.ru", "https://example.ru/path" (scheme http or https only), with
+ * a dotted host and no spaces or quotes. On false a short reason goes to why
+ * (whylen bytes), so that it can serve as a field check of api/validate.h.
+ */
+bool account_website_valid(const char *s, char *why, size_t whylen);
+
+/*
  * Creates an account from the fields in mask (name is required) as actor;
  * resolves owner_email to a member (ADV_EINVAL "/owner_email" when not one);
  * ADV_ECONFLICT "/external_id" when taken. Writes an audit entry. *out is the
@@ -168,14 +176,21 @@ enum adv_err account_archive(struct db_conn *c, struct arena *a, int64_t ws_id, 
 
 /*
  * One page of accounts matching f; *items (arena array of *n) and
- * *next_cursor (arena string, NULL on the last page). ADV_EINVAL "/cursor"
- * for a cursor that is not one of ours.
+ * *next_cursor (arena string, NULL on the last page). ADV_EINVAL "cursor"
+ * for a cursor that is not one of ours (or of another sort order), "limit"
+ * for a limit out of range. Accounts without a revenue come first in the
+ * ascending revenue order and last in the descending one.
  */
 enum adv_err account_list(struct db_conn *c, struct arena *a, int64_t ws_id,
 			  const struct account_filter *f, struct account **items, size_t *n,
 			  const char **next_cursor, struct adv_errbuf *eb);
 
-/* Calls fn for every live account matching f (limit and cursor ignored), in f's order. */
+/*
+ * Calls fn for every live account matching f (limit and cursor ignored), in
+ * f's order, until fn returns an error (which is returned). The account
+ * passed to fn is valid during the call only: rows are read a page at a time
+ * into a scratch arena, so that any number of accounts fits in memory.
+ */
 enum adv_err account_each(struct db_conn *c, struct arena *a, int64_t ws_id,
 			  const struct account_filter *f,
 			  enum adv_err (*fn)(void *ctx, const struct account *acc), void *ctx);
