@@ -7,7 +7,7 @@
 #include "api/routes.h"
 #include "api/ui_assets.h"
 
-extern const char openapi_json[];
+extern const unsigned char openapi_json[];
 extern const unsigned long openapi_json_len;
 
 static struct db_sql sql_ping = DB_SQL("SELECT 1");

@@ -5,6 +5,7 @@
  */
 #include "cmd/cmd.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,9 @@
 #include "core/demo.h"
 #include "http/http.h"
 
-#define SERVE_DRAIN_MS 10000
+#define SERVE_DRAIN_MS	  10000
+#define SERVE_MALLOC_KEEP (256 * 1024 * 1024)
+#define SERVE_MALLOC_MMAP (32 * 1024 * 1024)
 
 /* An unsigned option value, or dflt when absent; false on a malformed value. */
 static bool
@@ -93,6 +96,14 @@ cmd_serve(int argc, char **argv)
 	cfg.session_max = (unsigned)smax;
 	cfg.access_log = cmd_opt(opts, nopts, "no-access-log") == NULL;
 	cfg.tls = cmd_opt(opts, nopts, "tls-proxy") != NULL;
+
+	/*
+	 * Each request allocates and frees tens of kilobytes; glibc's default is to
+	 * give freed memory back to the kernel at once, and the madvise calls and
+	 * TLB shootdowns that follow cost more than the request itself. Keep it.
+	 */
+	mallopt(M_TRIM_THRESHOLD, SERVE_MALLOC_KEEP);
+	mallopt(M_MMAP_THRESHOLD, SERVE_MALLOC_MMAP);
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);

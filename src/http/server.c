@@ -181,6 +181,11 @@ req_dispatch(struct req *r)
 {
 	enum adv_err rc;
 
+	if (atomic_load(&r->srv->draining)) {
+		resp_problem(r, adv_fail(&r->eb, ADV_EUNAVAIL, NULL, "the server is shutting down"));
+		resp_header(r, "Connection", "close");
+		return;
+	}
 	if (r->method == HTTP_METHOD__MAX) {
 		resp_problem(r, adv_fail(&r->eb, ADV_EBADREQ, NULL, "unsupported method"));
 		r->status = 501;
@@ -428,7 +433,12 @@ server_stop(struct server *s, unsigned grace_ms)
 {
 	if (s == NULL)
 		return;
-	MHD_quiesce_daemon(s->daemon);
+	/*
+	 * MHD_quiesce_daemon races with the epoll workers in libmicrohttpd 0.9.75
+	 * (a worker can panic removing the listening socket twice), so draining
+	 * is ours: requests that arrive from now on are refused with 503.
+	 */
+	atomic_store(&s->draining, true);
 	for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
 		usleep(10000);
 	MHD_stop_daemon(s->daemon);

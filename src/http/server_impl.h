@@ -6,6 +6,7 @@
 #define ADV_HTTP_SERVER_IMPL_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #include "http/http.h"
 #include "http/metrics.h"
@@ -22,6 +23,7 @@ struct server {
 	unsigned instance_tag;
 	atomic_ullong req_seq;
 	atomic_int in_flight;
+	atomic_bool draining;
 	struct metrics metrics;
 };
 

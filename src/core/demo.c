@@ -1,0 +1,568 @@
+/*
+ * demo.c — the demo workspace (see demo.h): a metals distributor, its team of
+ * four, a catalogue of competitors and DEMO_ACCOUNTS client companies with
+ * their suppliers, generated from a fixed seed so that every demo database is
+ * the same. Everything goes through the core functions (which validate and
+ * audit) in one transaction.
+ */
+#include "core/demo.h"
+
+#include <string.h>
+
+#include "core/account.h"
+#include "core/competitor.h"
+#include "core/identity.h"
+#include "core/inn.h"
+#include "core/supplier.h"
+#include "util/arena.h"
+
+#define DEMO_ACCOUNTS	    200
+#define DEMO_SEED	    0x5EEDC0FFEE2024ULL
+#define DEMO_WS_NAME	    "Демо: ООО «СеверМеталлСнаб»"
+#define DEMO_NAME_MAX	    128	 /* bytes of a generated company name */
+#define DEMO_TRIES_MAX	    1000 /* attempts at a name not used yet */
+#define DEMO_TAGS_MAX	    3
+#define DEMO_SUPPLIERS_MAX  3
+#define DEMO_CATEGORIES_MAX 3
+#define DEMO_ARENA_LIMIT    (1024u * 1024u)
+#define DEMO_ARRAY_LEN(a)   (sizeof(a) / sizeof((a)[0]))
+
+/* The demo's team: the first is the owner who signs in. */
+static const struct {
+	const char *email;
+	const char *name;
+	enum ws_role role;
+	unsigned owns_pct; /* share of the accounts this person owns */
+} demo_users[] = {
+    {DEMO_EMAIL, "Ольга Демидова", ROLE_OWNER, 15},
+    {"analyst@advocate.local", "Игорь Белов", ROLE_ANALYST, 25},
+    {"manager@advocate.local", "Марина Ковалёва", ROLE_MANAGER, 60},
+    {"viewer@advocate.local", "Сергей Орлов", ROLE_VIEWER, 0},
+};
+
+static const struct {
+	const char *name;
+	const char *website;
+	const char *notes;
+} demo_competitors[] = {
+    {"ТД «Сталь-Инвест»", "https://stal-invest.ru",
+     "Крупный трейдер, сильные позиции на Урале; гибкие отсрочки платежа."},
+    {"УралМетТорг", "https://uralmettorg.ru",
+     "Региональный дистрибьютор сортового проката, низкие цены на складские позиции."},
+    {"Сибирская снабженческая компания", "https://sibsnab.ru",
+     "Работает по всей Сибири, собственная сеть складов."},
+    {"ПромТрейд Групп", "https://promtrade-group.ru",
+     "Агрессивно демпингует в тендерах, качество сервиса нестабильное."},
+    {"Металл-Центр", "https://metall-centr.ru", "Металлобаза с резкой и доставкой в день заказа."},
+    {"ВолгаСнаб", "https://volgasnab.ru", "Сильны в Поволжье, дают индивидуальные условия."},
+    {"Интерпромкомплект", "https://ipk-trade.ru", "Комплексные поставки под проекты."},
+    {"ТК «Магистраль»", "https://tk-magistral.ru", "Трубы и трубопроводная арматура."},
+};
+
+/* Parts of company names with their transliteration for the web site. */
+struct demo_part {
+	const char *ru;
+	const char *lat;
+};
+
+static const struct demo_part demo_roots[] = {
+    {"Урал", "ural"},	  {"Сибирь", "sibir"}, {"Волга", "volga"},   {"Кама", "kama"},
+    {"Север", "sever"},	  {"Нева", "neva"},    {"Дон", "don"},	     {"Алтай", "altai"},
+    {"Байкал", "baikal"}, {"Ока", "oka"},      {"Енисей", "enisei"}, {"Амур", "amur"},
+    {"Вятка", "vyatka"},  {"Тобол", "tobol"},  {"Ангара", "angara"}, {"Печора", "pechora"},
+};
+
+/* Middle parts, each with the industry it suggests. */
+static const struct {
+	struct demo_part part;
+	const char *industry;
+} demo_middles[] = {
+    {{"хим", "him"}, "Химия"},		 {{"мет", "met"}, "Металлургия"},
+    {{"маш", "mash"}, "Машиностроение"}, {{"строй", "stroi"}, "Строительство"},
+    {{"агро", "agro"}, "АПК"},		 {{"энерго", "energo"}, "Энергетика"},
+    {{"транс", "trans"}, "Логистика"},	 {{"лес", "les"}, "Деревообработка"},
+    {{"нефте", "nefte"}, "Нефтегаз"},	 {{"тех", "teh"}, "Машиностроение"},
+    {{"торг", "torg"}, "Розница"},	 {{"пром", "prom"}, "Металлургия"},
+};
+
+static const struct demo_part demo_suffixes[] = {
+    {"пром", "prom"},	    {"сервис", "servis"}, {"комплект", "komplekt"}, {"инвест", "invest"},
+    {"холдинг", "holding"}, {"ресурс", "resurs"}, {"снаб", "snab"},	    {"групп", "group"},
+};
+
+static const char *const demo_forms[] = {"ООО", "ООО", "ООО", "АО", "АО", "ПАО", "ЗАО"};
+
+/* What a company of each industry does, for descriptions. */
+static const struct {
+	const char *industry;
+	const char *activity;
+} demo_activities[] = {
+    {"Химия", "Производство лакокрасочных материалов и промышленной химии."},
+    {"Металлургия", "Изготовление металлоконструкций и сварных изделий."},
+    {"Машиностроение", "Выпуск узлов и деталей для сельхозтехники и спецтехники."},
+    {"Строительство", "Генеральный подрядчик жилых и промышленных объектов."},
+    {"АПК", "Агрохолдинг: растениеводство, элеваторы, ремонт техники."},
+    {"Энергетика", "Сетевая компания: строительство и ремонт ЛЭП и подстанций."},
+    {"Логистика", "Складская логистика и грузоперевозки, строит свои терминалы."},
+    {"Деревообработка", "Лесопиление и производство фанеры, собственный парк техники."},
+    {"Нефтегаз", "Сервисные работы на месторождениях, обустройство кустовых площадок."},
+    {"Розница", "Сеть строительных гипермаркетов в нескольких регионах."},
+};
+
+static const char *const demo_purchases[] = {
+    "Закупает сортовой прокат и трубы ежемесячно.",
+    "Основные закупки — листовой прокат, раз в квартал под проекты.",
+    "Закупки через тендерную площадку, решения принимает закупочный комитет.",
+    "Берёт арматуру и метизы небольшими партиями, часто срочно.",
+    "Закупает под сезон строительства, пик — апрель–сентябрь.",
+};
+
+static const char *const demo_notes[] = {
+    "ЛПР — технический директор.",
+    "Интересуется индивидуальными условиями и отсрочкой платежа.",
+    "Жалуется на очереди при отгрузке.",
+    "Ценит оперативность менеджера, просит личный кабинет.",
+    "Недавно сменился директор по закупкам.",
+    "",
+};
+
+/* Regions with their cities and the region code that starts their INNs. */
+static const struct {
+	const char *region;
+	const char *cities[3];
+	unsigned code;
+} demo_regions[] = {
+    {"Свердловская область", {"Екатеринбург", "Нижний Тагил", "Каменск-Уральский"}, 66},
+    {"Челябинская область", {"Челябинск", "Магнитогорск", "Златоуст"}, 74},
+    {"Москва", {"Москва", "Москва", "Москва"}, 77},
+    {"Московская область", {"Подольск", "Химки", "Коломна"}, 50},
+    {"Санкт-Петербург", {"Санкт-Петербург", "Санкт-Петербург", "Санкт-Петербург"}, 78},
+    {"Республика Татарстан", {"Казань", "Набережные Челны", "Альметьевск"}, 16},
+    {"Нижегородская область", {"Нижний Новгород", "Дзержинск", "Арзамас"}, 52},
+    {"Самарская область", {"Самара", "Тольятти", "Сызрань"}, 63},
+    {"Пермский край", {"Пермь", "Березники", "Соликамск"}, 59},
+    {"Новосибирская область", {"Новосибирск", "Бердск", "Искитим"}, 54},
+    {"Красноярский край", {"Красноярск", "Норильск", "Ачинск"}, 24},
+    {"Ростовская область", {"Ростов-на-Дону", "Таганрог", "Шахты"}, 61},
+    {"Республика Башкортостан", {"Уфа", "Стерлитамак", "Салават"}, 2},
+    {"Вологодская область", {"Череповец", "Вологда", "Череповец"}, 35},
+    {"Краснодарский край", {"Краснодар", "Новороссийск", "Армавир"}, 23},
+    {"Тюменская область", {"Тюмень", "Тобольск", "Ишим"}, 72},
+};
+
+/* Segments, how often they occur (per cent) and the size of their companies. */
+static const struct {
+	const char *name;
+	unsigned pct;
+	const char *employees[2];
+	double revenue_min, revenue_max; /* RUB */
+} demo_segments[] = {
+    {"Ключевые", 8, {"1000-4999", "5000-9999"}, 5e9, 40e9},
+    {"Крупные", 22, {"500-999", "1000-4999"}, 1e9, 8e9},
+    {"Средние", 40, {"100-499", "100-499"}, 2e8, 1.5e9},
+    {"Малые", 30, {"10-49", "50-99"}, 2e7, 2.5e8},
+};
+
+static const char *const demo_tags[] = {
+    "тендеры",	      "госзаказ", "экспорт", "долгосрочный договор", "отсрочка платежа",
+    "сезонный спрос", "пилот",	  "VIP",     "рекламации",	     "новый клиент",
+};
+
+static const char *const demo_churn_reasons[] = {
+    "Перешли к трейдеру с отсрочкой платежа 60 дней",
+    "Конкурент предложил цену ниже на 7 %",
+    "Срывы сроков отгрузки в сезон",
+    "Рекламации по качеству проката не закрывались месяцами",
+    "Смена собственника, закупки централизованы в холдинге",
+    "Не устроила обязательная предоплата",
+    "Частая смена менеджеров, потеря контакта",
+};
+
+static const char *const demo_categories[] = {
+    "Сортовой прокат", "Листовой прокат",   "Трубы",	  "Метизы",
+    "Арматура",	       "Нержавеющая сталь", "Профнастил",
+};
+
+static const char *const demo_supplier_notes[] = {
+    "Основной поставщик по трубам.",
+    "Берут у них, когда у нас нет позиции на складе.",
+    "Дают отсрочку 45 дней.",
+    "Работают через тендер раз в год.",
+    NULL,
+};
+
+/* xorshift64* — a small deterministic generator; never rand(), whose sequence varies. */
+static uint64_t
+demo_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* A number in 0..n-1. */
+static unsigned
+demo_pick(uint64_t *s, unsigned n)
+{
+	return (unsigned)(demo_next(s) % n);
+}
+
+/* A number in [lo, hi). */
+static double
+demo_uniform(uint64_t *s, double lo, double hi)
+{
+	return lo + (hi - lo) * (double)(demo_next(s) >> 11) / (double)(1ULL << 53);
+}
+
+/* A 10-digit legal entity INN of region code with the right check digit, into out[11]. */
+static void
+demo_inn(uint64_t *s, unsigned region, char out[INN_LEGAL_LEN + 1])
+{
+	static const int weights[INN_LEGAL_LEN - 1] = {2, 4, 10, 3, 5, 9, 4, 6, 8};
+	int sum = 0;
+
+	snprintf(out, INN_LEGAL_LEN + 1, "%02u%02u%05u0", region % 100, 1 + demo_pick(s, 98),
+		 demo_pick(s, 100000));
+	for (int i = 0; i < INN_LEGAL_LEN - 1; i++)
+		sum += weights[i] * (out[i] - '0');
+	out[INN_LEGAL_LEN - 1] = (char)('0' + sum % 11 % 10);
+}
+
+/* A date ("YYYY-MM-DD", in a) in the years lo to hi; NULL when out of memory. */
+static const char *
+demo_date(struct arena *a, uint64_t *s, unsigned lo, unsigned hi)
+{
+	return arena_printf(a, "%04u-%02u-%02u", lo + demo_pick(s, hi - lo + 1),
+			    1 + demo_pick(s, 12), 1 + demo_pick(s, 28));
+}
+
+/* A segment, drawn by the segments' percentages: its index in demo_segments. */
+static size_t
+demo_segment(uint64_t *s)
+{
+	unsigned r = demo_pick(s, 100), acc = 0;
+
+	for (size_t i = 0; i < DEMO_ARRAY_LEN(demo_segments); i++) {
+		acc += demo_segments[i].pct;
+		if (r < acc)
+			return i;
+	}
+	return DEMO_ARRAY_LEN(demo_segments) - 1;
+}
+
+/* The owner of a new account, by the users' owns_pct. */
+static const char *
+demo_owner(uint64_t *s)
+{
+	unsigned r = demo_pick(s, 100), acc = 0;
+
+	for (size_t i = 0; i < DEMO_ARRAY_LEN(demo_users); i++) {
+		acc += demo_users[i].owns_pct;
+		if (r < acc)
+			return demo_users[i].email;
+	}
+	return demo_users[0].email;
+}
+
+/* The activity sentence of an industry. */
+static const char *
+demo_activity(const char *industry)
+{
+	for (size_t i = 0; i < DEMO_ARRAY_LEN(demo_activities); i++)
+		if (strcmp(demo_activities[i].industry, industry) == 0)
+			return demo_activities[i].activity;
+	return "";
+}
+
+/* Names already given, so that every company's name is different. */
+struct demo_names {
+	char used[DEMO_ACCOUNTS][DEMO_NAME_MAX];
+	size_t n;
+};
+
+/*
+ * Makes up a company not named yet: its name ("Уралхимпром"), web site and
+ * industry. False when the generator keeps repeating itself (it does not).
+ */
+static bool
+demo_company(uint64_t *s, struct demo_names *names, struct arena *a, const char **name,
+	     const char **website, const char **industry)
+{
+	for (int t = 0; t < DEMO_TRIES_MAX; t++) {
+		const struct demo_part *root =
+		    &demo_roots[demo_pick(s, DEMO_ARRAY_LEN(demo_roots))];
+		size_t mi = demo_pick(s, DEMO_ARRAY_LEN(demo_middles));
+		const struct demo_part *mid = &demo_middles[mi].part;
+		const struct demo_part *suf =
+		    &demo_suffixes[demo_pick(s, DEMO_ARRAY_LEN(demo_suffixes))];
+		char buf[DEMO_NAME_MAX];
+		bool dup = strcmp(mid->ru, suf->ru) == 0;
+
+		snprintf(buf, sizeof(buf), "%s%s%s", root->ru, mid->ru, suf->ru);
+		for (size_t k = 0; k < names->n && !dup; k++)
+			dup = strcmp(names->used[k], buf) == 0;
+		if (dup || names->n >= DEMO_ACCOUNTS)
+			continue;
+		memcpy(names->used[names->n++], buf, sizeof(buf));
+		/* Only the root is capitalised: "Урал" + "хим" + "пром". */
+		*name = arena_strdup(a, buf);
+		*website = arena_printf(a, "https://%s%s%s.ru", root->lat, mid->lat, suf->lat);
+		*industry = demo_middles[mi].industry;
+		return *name != NULL && *website != NULL;
+	}
+	return false;
+}
+
+/* Adds 0..DEMO_TAGS_MAX distinct tags to acc. */
+static void
+demo_tags_pick(uint64_t *s, struct arena *a, struct account *acc)
+{
+	unsigned n = demo_pick(s, DEMO_TAGS_MAX + 1);
+
+	acc->tags = arena_alloc(a, DEMO_TAGS_MAX * sizeof(*acc->tags));
+	acc->ntags = 0;
+	if (acc->tags == NULL)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		const char *t = demo_tags[demo_pick(s, DEMO_ARRAY_LEN(demo_tags))];
+		bool dup = false;
+
+		for (size_t k = 0; k < acc->ntags; k++)
+			dup = dup || strcmp(acc->tags[k], t) == 0;
+		if (!dup)
+			acc->tags[acc->ntags++] = t;
+	}
+}
+
+/* Generates account number i of the demo into acc (strings in a); false when out of memory. */
+static bool
+demo_account(uint64_t *s, struct demo_names *names, struct arena *a, unsigned i,
+	     struct account *acc, uint32_t *mask)
+{
+	size_t seg = demo_segment(s), reg = demo_pick(s, DEMO_ARRAY_LEN(demo_regions));
+	unsigned st = demo_pick(s, 100);
+	char *inn = arena_alloc(a, INN_LEGAL_LEN + 1);
+	double revenue;
+
+	memset(acc, 0, sizeof(*acc));
+	if (inn == NULL || !demo_company(s, names, a, &acc->name, &acc->website, &acc->industry))
+		return false;
+	acc->status = st < 8	? ACCOUNT_PROSPECT
+		      : st < 76 ? ACCOUNT_ACTIVE
+		      : st < 90 ? ACCOUNT_AT_RISK
+				: ACCOUNT_CHURNED;
+	acc->legal_name = arena_printf(
+	    a, "%s «%s»", demo_forms[demo_pick(s, DEMO_ARRAY_LEN(demo_forms))], acc->name);
+	demo_inn(s, demo_regions[reg].code, inn);
+	acc->inn = inn;
+	if (acc->status != ACCOUNT_PROSPECT || demo_pick(s, 2) == 0)
+		acc->external_id = arena_printf(a, "CRM-%06u", 1000 + i * 17 + demo_pick(s, 17));
+	if (acc->status == ACCOUNT_CHURNED) {
+		acc->churned_at = demo_date(a, s, 2024, 2025);
+		acc->churn_reason =
+		    demo_churn_reasons[demo_pick(s, DEMO_ARRAY_LEN(demo_churn_reasons))];
+	}
+	acc->segment = demo_segments[seg].name;
+	acc->owner_email = demo_owner(s);
+	demo_tags_pick(s, a, acc);
+	acc->region = demo_regions[reg].region;
+	acc->city = demo_regions[reg].cities[demo_pick(s, 3)];
+	acc->employees = demo_segments[seg].employees[demo_pick(s, 2)];
+	revenue = demo_uniform(s, demo_segments[seg].revenue_min, demo_segments[seg].revenue_max);
+	acc->has_revenue = true;
+	acc->revenue = (double)(int64_t)(revenue / 1000.0) * 1000.0;
+	acc->revenue_currency = "RUB";
+	acc->description =
+	    arena_printf(a, "%s %s %s", demo_activity(acc->industry),
+			 demo_purchases[demo_pick(s, DEMO_ARRAY_LEN(demo_purchases))],
+			 demo_notes[demo_pick(s, DEMO_ARRAY_LEN(demo_notes))]);
+	*mask = AF_BIT(AF_NAME) | AF_BIT(AF_LEGAL_NAME) | AF_BIT(AF_INN) | AF_BIT(AF_STATUS) |
+		AF_BIT(AF_SEGMENT) | AF_BIT(AF_OWNER) | AF_BIT(AF_TAGS) | AF_BIT(AF_INDUSTRY) |
+		AF_BIT(AF_REGION) | AF_BIT(AF_CITY) | AF_BIT(AF_WEBSITE) | AF_BIT(AF_EMPLOYEES) |
+		AF_BIT(AF_REVENUE) | AF_BIT(AF_REVENUE_CURRENCY) | AF_BIT(AF_DESCRIPTION);
+	if (acc->external_id != NULL)
+		*mask |= AF_BIT(AF_EXTERNAL_ID);
+	if (acc->churned_at != NULL)
+		*mask |= AF_BIT(AF_CHURNED_AT) | AF_BIT(AF_CHURN_REASON);
+	return acc->legal_name != NULL && acc->description != NULL;
+}
+
+/*
+ * Adds 1..DEMO_SUPPLIERS_MAX suppliers to account_id: us (unless the client
+ * is a prospect or left), then competitors, the shares adding up to at most 100.
+ */
+static enum adv_err
+demo_suppliers(struct db_conn *c, struct arena *a, uint64_t *s, int64_t ws_id, int64_t account_id,
+	       enum account_status status, const int64_t *competitors, struct adv_errbuf *eb)
+{
+	bool us = status == ACCOUNT_ACTIVE || status == ACCOUNT_AT_RISK;
+	unsigned n = 1 + demo_pick(s, DEMO_SUPPLIERS_MAX - (us ? 0 : 1));
+	double left = 100.0;
+	int64_t used[DEMO_SUPPLIERS_MAX] = {0};
+	enum adv_err rc = ADV_OK;
+
+	for (unsigned k = 0; k < n && rc == ADV_OK; k++) {
+		struct supplier sp, out;
+		const char *cats[DEMO_CATEGORIES_MAX];
+		unsigned ncat = 1 + demo_pick(s, DEMO_CATEGORIES_MAX);
+		bool dup = true;
+
+		memset(&sp, 0, sizeof(sp));
+		if (k == 0 && us) {
+			sp.share_pct = status == ACCOUNT_ACTIVE ? demo_uniform(s, 40, 90)
+								: demo_uniform(s, 15, 50);
+		} else {
+			while (dup) {
+				sp.competitor_id =
+				    competitors[demo_pick(s, DEMO_ARRAY_LEN(demo_competitors))];
+				dup = false;
+				for (unsigned j = 0; j < k; j++)
+					dup = dup || used[j] == sp.competitor_id;
+			}
+			sp.share_pct = k + 1 == n ? demo_uniform(s, 0.5, 1.0) * left
+						  : demo_uniform(s, 0.3, 0.7) * left;
+		}
+		used[k] = sp.competitor_id;
+		sp.share_pct = (double)(int)sp.share_pct;
+		left -= sp.share_pct;
+		sp.ncategories = 0;
+		for (unsigned j = 0; j < ncat; j++) {
+			const char *cat =
+			    demo_categories[demo_pick(s, DEMO_ARRAY_LEN(demo_categories))];
+			bool seen = false;
+
+			for (size_t q = 0; q < sp.ncategories; q++)
+				seen = seen || strcmp(cats[q], cat) == 0;
+			if (!seen)
+				cats[sp.ncategories++] = cat;
+		}
+		sp.categories = cats;
+		sp.since = demo_date(a, s, 2012, 2024);
+		sp.notes = demo_supplier_notes[demo_pick(s, DEMO_ARRAY_LEN(demo_supplier_notes))];
+		rc =
+		    supplier_create(c, a, ws_id, 0, account_id, &sp,
+				    SF_BIT(SF_COMPETITOR) | SF_BIT(SF_SHARE) |
+					SF_BIT(SF_CATEGORIES) | SF_BIT(SF_SINCE) | SF_BIT(SF_NOTES),
+				    &out, eb);
+	}
+	return rc;
+}
+
+/* Creates the workspace, its team, competitors and accounts; the caller holds the transaction. */
+static enum adv_err
+demo_fill(struct db_conn *c, struct arena *a, struct adv_errbuf *eb)
+{
+	int64_t ws_id, uid, competitors[DEMO_ARRAY_LEN(demo_competitors)];
+	struct demo_names *names = arena_zalloc(a, sizeof(*names));
+	struct arena row;
+	uint64_t seed = DEMO_SEED;
+	enum adv_err rc;
+
+	arena_init(&row, DEMO_ARENA_LIMIT);
+	if (names == NULL) {
+		rc = ADV_ENOMEM;
+		goto out;
+	}
+	if ((rc = identity_workspace_add(c, DEMO_SLUG, DEMO_WS_NAME, &ws_id, eb)) != ADV_OK)
+		goto out;
+	for (size_t i = 0; i < DEMO_ARRAY_LEN(demo_users); i++) {
+		rc = identity_user_add(c, demo_users[i].email, demo_users[i].name, DEMO_PASSWORD,
+				       false, &uid, eb);
+		if (rc == ADV_OK)
+			rc = identity_membership_set(c, ws_id, uid, demo_users[i].role);
+		if (rc != ADV_OK)
+			goto out;
+	}
+	for (size_t i = 0; i < DEMO_ARRAY_LEN(demo_competitors); i++) {
+		struct competitor in = {0}, out;
+
+		in.name = demo_competitors[i].name;
+		in.website = demo_competitors[i].website;
+		in.notes = demo_competitors[i].notes;
+		if ((rc = competitor_create(c, &row, ws_id, 0, &in, &out, eb)) != ADV_OK)
+			goto out;
+		competitors[i] = out.id;
+	}
+	for (unsigned i = 0; i < DEMO_ACCOUNTS; i++) {
+		struct account acc, stored;
+		uint32_t mask = 0;
+
+		arena_free(&row);
+		if (!demo_account(&seed, names, &row, i, &acc, &mask)) {
+			rc = adv_fail(eb, ADV_ENOMEM, NULL, "out of memory making demo accounts");
+			goto out;
+		}
+		if ((rc = account_create(c, &row, ws_id, 0, &acc, mask, &stored, eb)) != ADV_OK ||
+		    (rc = demo_suppliers(c, &row, &seed, ws_id, stored.id, acc.status, competitors,
+					 eb)) != ADV_OK)
+			goto out;
+	}
+out:
+	arena_free(&row);
+	return rc;
+}
+
+/* Prints how to sign in to the demo. */
+static void
+demo_print(FILE *out)
+{
+	fprintf(out,
+		"Demo workspace '%s' (%s): sign in as %s with the password %s.\n"
+		"Other roles, same password:",
+		DEMO_SLUG, DEMO_WS_NAME, DEMO_EMAIL, DEMO_PASSWORD);
+	for (size_t i = 1; i < DEMO_ARRAY_LEN(demo_users); i++)
+		fprintf(out, " %s (%s)%s", demo_users[i].email, role_name(demo_users[i].role),
+			i + 1 < DEMO_ARRAY_LEN(demo_users) ? "," : ".\n");
+}
+
+enum adv_err
+demo_seed_if_empty(struct db *db, FILE *out, struct adv_errbuf *eb)
+{
+	const struct user admin = {0, "", "", true};
+	struct db_conn *c = NULL;
+	struct workspace *ws, demo;
+	struct arena a;
+	size_t n = 0;
+	enum adv_err rc;
+
+	arena_init(&a, 0);
+	if ((rc = db_acquire(db, &c)) != ADV_OK)
+		goto out;
+	if ((rc = identity_workspaces_of(c, &a, &admin, &ws, &n)) != ADV_OK) {
+		adv_fail(eb, rc, NULL, "cannot read the workspaces");
+		goto out;
+	}
+	if (n > 0) {
+		if (identity_workspace_for(c, &a, DEMO_SLUG, &admin, &demo) == ADV_OK)
+			demo_print(out);
+		else
+			fprintf(out, "The database has workspaces already; no demo data added.\n");
+		goto out;
+	}
+	if ((rc = db_begin(c)) != ADV_OK) {
+		adv_fail(eb, rc, NULL, "cannot start a transaction");
+		goto out;
+	}
+	if ((rc = demo_fill(c, &a, eb)) != ADV_OK)
+		goto out;
+	if ((rc = db_commit(c)) != ADV_OK) {
+		adv_fail(eb, rc, NULL, "cannot commit the demo data");
+		goto out;
+	}
+	fprintf(out, "Demo data added: %d client companies, %zu competitors.\n", DEMO_ACCOUNTS,
+		DEMO_ARRAY_LEN(demo_competitors));
+	demo_print(out);
+out:
+	fflush(out); /* serve goes on running: show this now, also when out is a log file */
+	if (c != NULL) {
+		if (db_in_tx(c))
+			db_rollback(c);
+		db_release(db, c);
+	}
+	arena_free(&a);
+	return rc;
+}

@@ -1,0 +1,122 @@
+/*
+ * import.h — client companies in and out of spreadsheets: the CSV import
+ * (`advocate import accounts`, POST …/imports/accounts) and the CSV/XLSX
+ * export (`advocate export accounts`, GET …/exports/accounts).
+ *
+ * Import. The file is UTF-8 (with or without a byte order mark), UTF-16 with
+ * a BOM, or Windows-1251 (see io/encoding.h); fields are separated by ';', ','
+ * or tabs, detected from the header (see io/csv.h). The header names the
+ * columns by the API's field name or its Russian header (API.md, "Client
+ * companies: field names"), in any case and with spaces around. A column whose
+ * name is none of those makes the whole file invalid (a typo must not drop a
+ * column silently); a column with an empty header is ignored as long as its
+ * cells are empty too (Excel's trailing ';'). Each row is one account:
+ *   - a row whose external_id names an account of the workspace updates it
+ *     (archived or not) with the columns the file has; an empty cell clears
+ *     the field, except name, status and revenue_currency, which an empty
+ *     cell leaves as they are;
+ *   - any other row creates an account from its non-empty cells (name is then
+ *     required);
+ *   - status is English (active) or Russian (активный, потенциальный,
+ *     под угрозой, ушёл/ушел); dates are DD.MM.YYYY or YYYY-MM-DD; revenue may
+ *     have a decimal comma and grouped thousands; tags are separated by ',' or
+ *     ';' inside the cell; the owner is the e-mail of a workspace member;
+ *   - an apostrophe that the export put before text starting with = + - @ (so
+ *     that spreadsheets do not run it as a formula) is removed again, so that
+ *     an exported file imports back unchanged.
+ * Everything runs in one transaction: committed when every row is valid, or
+ * when skip_invalid is set (invalid rows are then left out); rolled back when
+ * a row is invalid without skip_invalid, and always for a dry run, which
+ * reports exactly what a real run would do.
+ *
+ * Export. Live accounts matching a filter, ordered by name, one row each, the
+ * columns in the API.md order with Russian or English headers: the owner as an
+ * e-mail, tags joined with ", ", the status as its value ("active"), dates as
+ * dates and revenue as a number.
+ */
+#ifndef ADV_CORE_IMPORT_H
+#define ADV_CORE_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/account.h"
+#include "db/db.h"
+#include "io/encoding.h"
+#include "io/table_out.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+#define IMPORT_BYTES_MAX       (256u * 1024u * 1024u) /* size of a file once in UTF-8 */
+#define IMPORT_REJECTS_LISTED  1000u /* problems listed in a report; later ones only counted */
+#define IMPORT_PROGRESS_EVERY  5000u /* rows between two progress callbacks */
+#define IMPORT_ROW_ARENA_LIMIT (4u * 1024u * 1024u) /* scratch memory of one row */
+#define EXPORT_ARENA_LIMIT     (256u * 1024u * 1024u)
+
+/* One problem of one row. Strings are owned by the arena given to import_accounts(). */
+struct import_reject {
+	size_t line;	     /* physical line where the row starts (the header is line 1) */
+	const char *field;   /* the API field name ("inn"), or "" for the row as a whole */
+	const char *message; /* English, for people */
+};
+
+struct import_opts {
+	bool dry_run;	   /* do everything, then roll back */
+	bool skip_invalid; /* commit the valid rows even when some are invalid */
+	int64_t actor;	   /* the user importing, for the audit log; 0 for the system (CLI) */
+	/* Called every IMPORT_PROGRESS_EVERY rows with the rows read so far; may be NULL. */
+	void (*progress)(void *ctx, size_t rows_read);
+	void *progress_ctx;
+};
+
+struct import_report {
+	enum enc_kind encoding;	       /* as detected */
+	char delimiter;		       /* as detected; 0 when the file had no header */
+	size_t rows_read;	       /* data rows (blank rows and the header not counted) */
+	size_t created;		       /* rows that created (or, in a dry run, would create) one */
+	size_t updated;		       /* rows that updated one */
+	size_t rows_rejected;	       /* rows left out because of a problem */
+	struct import_reject *rejects; /* the problems, in file order (arena), at most … */
+	size_t nrejects;	       /* … IMPORT_REJECTS_LISTED of them */
+	bool committed;		       /* the changes were written */
+};
+
+/*
+ * Imports the n bytes at data (the file as uploaded, any supported encoding)
+ * into workspace ws_id over connection c, which must not be in a transaction.
+ * The report (zeroed first) and its rejects are allocated in a, which the
+ * caller owns; each row is parsed in a scratch arena of its own, reset for the
+ * next row.
+ * Result: ADV_OK when the import went through (rows may have been skipped
+ * with skip_invalid; nothing is written for a dry run: rep->committed false).
+ * Errors, the transaction rolled back and nothing written:
+ *   ADV_EINVAL a file that cannot be read (encoding, CSV syntax, a header
+ *              with an unknown, doubled or missing column: rows_read 0 and no
+ *              rejects), or rows with problems without skip_invalid
+ *              (rep->rows_rejected > 0, the problems in rep->rejects);
+ *   ADV_ETOOBIG past IMPORT_BYTES_MAX; ADV_ENOMEM; ADV_EDB, ADV_EUNAVAIL
+ *   (database busy) — detail in eb.
+ */
+enum adv_err import_accounts(struct db_conn *c, struct arena *a, int64_t ws_id, const char *data,
+			     size_t n, const struct import_opts *o, struct import_report *rep,
+			     struct adv_errbuf *eb);
+
+/* The language of export headers. */
+enum export_lang { EXPORT_LANG_RU, EXPORT_LANG_EN, EXPORT_LANG__MAX };
+
+/*
+ * Writes the live accounts of ws_id that match f (its sort is used, its limit
+ * and cursor ignored) as a table in format fmt with headers in lang, and
+ * appends the finished file to out (owned by the caller; its maximum applies).
+ * *rows (when not NULL) receives the number of accounts written.
+ * Errors: ADV_EINVAL for a filter value account_each() refuses, ADV_ETOOBIG
+ * (out's maximum or the format's limits), ADV_ENOMEM, ADV_EIO and
+ * ADV_EINTERNAL from the table writer, ADV_EDB; detail in eb.
+ */
+enum adv_err export_accounts(struct db_conn *c, int64_t ws_id, const struct account_filter *f,
+			     enum table_format fmt, enum export_lang lang, struct buf *out,
+			     size_t *rows, struct adv_errbuf *eb);
+
+#endif
