@@ -18,6 +18,11 @@
 
 static const char ctype_json[] = "application/json; charset=utf-8";
 
+/* The bytes a JSON string cannot hold as they are: quote, backslash, controls. */
+static const char jsonw_special[] = "\"\\\001\002\003\004\005\006\007\010\011\012\013\014"
+				    "\015\016\017\020\021\022\023\024\025\026\027\030\031"
+				    "\032\033\034\035\036\037";
+
 void
 jsonw_init(struct jsonw *w, size_t max)
 {
@@ -104,9 +109,12 @@ jsonw_str(struct jsonw *w, const char *s)
 	*p++ = '"';
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
+		size_t run = strcspn(s, jsonw_special);
 
-		if (ch >= 0x20 && ch != '"' && ch != '\\') {
-			*p++ = (char)ch;
+		if (run > 0) {
+			memcpy(p, s, run);
+			p += run;
+			s += run - 1;
 		} else if (ch == '"' || ch == '\\') {
 			*p++ = '\\';
 			*p++ = (char)ch;
@@ -180,11 +188,15 @@ jsonw_num(struct jsonw *w, double v)
 enum adv_err
 jsonw_answer(struct jsonw *w, struct req *r, int status)
 {
-	char *copy;
+	char *body;
+	size_t len = w->len;
 
 	if (w->err != ADV_OK)
 		return w->err;
-	if ((copy = arena_strndup(&r->arena, w->data ? w->data : "", w->len)) == NULL)
+	if (w->data == NULL && (w->data = malloc(1)) == NULL)
 		return ADV_ENOMEM;
-	return resp_bytes(r, status, ctype_json, copy, w->len);
+	body = w->data;
+	w->data = NULL;
+	w->len = w->cap = 0;
+	return resp_take(r, status, ctype_json, body, len);
 }

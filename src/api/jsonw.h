@@ -48,8 +48,8 @@ void jsonw_num(struct jsonw *w, double v);
 
 /*
  * Answers the request with status and the text written so far as
- * application/json (copied into the request's arena). Returns the writer's
- * sticky error instead when there is one. The writer stays the caller's.
+ * application/json; the text moves to the response (the writer is left empty).
+ * Returns the writer's sticky error instead when there is one.
  */
 enum adv_err jsonw_answer(struct jsonw *w, struct req *r, int status);
 

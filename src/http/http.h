@@ -122,6 +122,7 @@ struct req {
 	const void *out;
 	size_t out_len;
 	json_t *out_json; /* serialised at send time when set */
+	char *out_owned;  /* a malloc'ed body the server frees, when set */
 	struct resp_header headers[RESP_HEADERS_MAX];
 	unsigned nheaders;
 	bool answered;
@@ -200,6 +201,12 @@ enum adv_err resp_empty(struct req *r, int status);
 /* Answers status with bytes that stay valid until the request completes (arena or static). */
 enum adv_err resp_bytes(struct req *r, int status, const char *content_type, const void *p,
 			size_t n);
+
+/*
+ * Answers status with a body in memory from malloc(): the server takes it and
+ * frees it after sending (also when this call fails).
+ */
+enum adv_err resp_take(struct req *r, int status, const char *content_type, char *p, size_t n);
 
 /* Adds a response header; name and value must outlive the request (use the arena). */
 enum adv_err resp_header(struct req *r, const char *name, const char *value);

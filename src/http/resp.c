@@ -19,6 +19,8 @@ resp_clear(struct req *r)
 		json_decref(r->out_json);
 		r->out_json = NULL;
 	}
+	free(r->out_owned);
+	r->out_owned = NULL;
 	r->out = NULL;
 	r->out_len = 0;
 }
@@ -52,6 +54,19 @@ resp_bytes(struct req *r, int status, const char *content_type, const void *p, s
 	resp_clear(r);
 	r->status = status;
 	r->content_type = content_type;
+	r->out = p;
+	r->out_len = n;
+	r->answered = true;
+	return ADV_OK;
+}
+
+enum adv_err
+resp_take(struct req *r, int status, const char *content_type, char *p, size_t n)
+{
+	resp_clear(r);
+	r->status = status;
+	r->content_type = content_type;
+	r->out_owned = p;
 	r->out = p;
 	r->out_len = n;
 	r->answered = true;

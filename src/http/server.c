@@ -131,6 +131,11 @@ req_send(struct req *r)
 		mr = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 		if (mr == NULL)
 			free(text);
+	} else if (r->out_owned != NULL) {
+		mr = MHD_create_response_from_buffer(r->out_len, r->out_owned,
+						     MHD_RESPMEM_MUST_FREE);
+		if (mr != NULL)
+			r->out_owned = NULL;
 	} else {
 		mr = MHD_create_response_from_buffer(r->out_len, (void *)r->out,
 						     MHD_RESPMEM_PERSISTENT);
@@ -182,7 +187,8 @@ req_dispatch(struct req *r)
 	enum adv_err rc;
 
 	if (atomic_load(&r->srv->draining)) {
-		resp_problem(r, adv_fail(&r->eb, ADV_EUNAVAIL, NULL, "the server is shutting down"));
+		resp_problem(r,
+			     adv_fail(&r->eb, ADV_EUNAVAIL, NULL, "the server is shutting down"));
 		resp_header(r, "Connection", "close");
 		return;
 	}
@@ -294,6 +300,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		json_decref(r->errors);
 	if (r->in_json != NULL)
 		json_decref(r->in_json);
+	free(r->out_owned);
 	buf_release(&r->body);
 	arena_free(&r->arena);
 	free(r);

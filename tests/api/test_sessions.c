@@ -69,12 +69,12 @@ test_absolute_expiry(void **state)
 
 	(void)state;
 	harness_stop(h);
-	h = harness_start_sessions(3600, 3);
+	h = harness_start_sessions(3600, 5);
 	login("analyst@example.test", cookie, sizeof(cookie));
 	assert_int_equal(me(cookie), 200);
-	sleep(2);
+	sleep(1);
 	assert_int_equal(me(cookie), 200);
-	sleep(3);
+	sleep(6);
 	assert_int_equal(me(cookie), 401);
 }
 
