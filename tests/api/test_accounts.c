@@ -474,7 +474,7 @@ test_filters_and_facets(void **state)
 static size_t
 walk(const char *query, unsigned limit, int64_t *seen, size_t cap, const char *key, bool descending)
 {
-	char path[1024], cursor[2048] = "";
+	char path[4096], cursor[2048] = "";
 	size_t n = 0;
 	json_t *prev = NULL;
 
@@ -621,7 +621,7 @@ static void
 test_audit(void **state)
 {
 	json_t *j, *items, *e;
-	char path[512];
+	char path[1024];
 	int64_t id;
 
 	(void)state;
@@ -663,7 +663,7 @@ test_audit(void **state)
 	j = call("GET", apath(id, "/audit?limit=3"), U_VIEWER, NULL, NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 3);
 	assert_non_null(str(j, "next_cursor"));
-	snprintf(path, sizeof(path), ACC "/%lld/audit?limit=3&cursor=%s", (long long)id,
+	snprintf(path, sizeof(path), ACC "/%lld/audit?limit=3&cursor=%.400s", (long long)id,
 		 str(j, "next_cursor"));
 	json_decref(j);
 	j = call("GET", path, U_VIEWER, NULL, NULL, 200);
