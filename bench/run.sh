@@ -201,6 +201,11 @@ for i in $(seq "$rounds"); do
 	ngx_p99_l+=("$p")
 	printf '  round %d: nginx    %.0f req/s, p99 %.2f ms\n' "$i" "$r" "$p"
 done
+read -r miss_rps miss_p99 bad < <(run_wrk -s "$here/miss.lua" -H "Authorization: Bearer $token" \
+	"http://127.0.0.1:$adv_port$path")
+[ "$bad" = 0 ] || { echo "bench: advocate answered $bad non-2xx responses" >&2; exit 1; }
+printf '  uncached: advocate %.0f req/s, p99 %.2f ms (every request a distinct URL: no cache hits)\n' \
+	"$miss_rps" "$miss_p99"
 adv_http=$(median "${adv_rps_l[@]}")
 adv_p99=$(median "${adv_p99_l[@]}")
 ngx_http=$(median "${ngx_rps_l[@]}")
@@ -214,4 +219,6 @@ printf 'import %d accounts:  advocate %9.0f rows/s   sqlite3 .import %9.0f rows/
 	"$rows" "$adv_rps" "$sql_rps" "$import_ratio" "$(verdict "$import_ratio")"
 printf 'GET accounts?limit=50 (%d bytes):  advocate %9.0f req/s p99 %.2f ms   nginx %9.0f req/s p99 %.2f ms   ratio %.2f (>= 0.5: %s)\n' \
 	"$size" "$adv_http" "$adv_p99" "$ngx_http" "$ngx_p99" "$http_ratio" "$(verdict "$http_ratio")"
+printf 'GET accounts?limit=50, every request a cache miss:  advocate %9.0f req/s p99 %.2f ms   ratio %.2f to nginx (informational)\n' \
+	"$miss_rps" "$miss_p99" "$(calc "$miss_rps / $ngx_http")"
 echo "==================================================="

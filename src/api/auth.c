@@ -184,12 +184,12 @@ get_members(struct req *r)
 }
 
 API_ROUTES_DEFINE(auth,
-		  {HTTP_POST, "/api/v1/auth/login", post_login, ACCESS_PUBLIC, ROLE_NONE, false},
-		  {HTTP_POST, "/api/v1/auth/logout", post_logout, ACCESS_USER, ROLE_NONE, false},
-		  {HTTP_GET, "/api/v1/me", get_me, ACCESS_USER, ROLE_NONE, false},
-		  {HTTP_GET, "/api/v1/workspaces", get_workspaces, ACCESS_USER, ROLE_NONE, false},
-		  {HTTP_POST, "/api/v1/workspaces", post_workspaces, ACCESS_USER, ROLE_NONE, false},
+		  {HTTP_POST, "/api/v1/auth/login", post_login, ACCESS_PUBLIC, ROLE_NONE, 0},
+		  {HTTP_POST, "/api/v1/auth/logout", post_logout, ACCESS_USER, ROLE_NONE, 0},
+		  {HTTP_GET, "/api/v1/me", get_me, ACCESS_USER, ROLE_NONE, 0},
+		  {HTTP_GET, "/api/v1/workspaces", get_workspaces, ACCESS_USER, ROLE_NONE, 0},
+		  {HTTP_POST, "/api/v1/workspaces", post_workspaces, ACCESS_USER, ROLE_NONE, 0},
 		  {HTTP_GET, "/api/v1/workspaces/{ws}", get_workspace, ACCESS_WORKSPACE,
-		   ROLE_VIEWER, false},
+		   ROLE_VIEWER, 0},
 		  {HTTP_GET, "/api/v1/workspaces/{ws}/members", get_members, ACCESS_WORKSPACE,
-		   ROLE_VIEWER, false}, );
+		   ROLE_VIEWER, 0}, );

@@ -173,14 +173,14 @@ post_competitor_restore(struct req *r)
 
 API_ROUTES_DEFINE(competitors,
 		  {HTTP_GET, "/api/v1/workspaces/{ws}/competitors", get_competitors,
-		   ACCESS_WORKSPACE, ROLE_VIEWER, false},
+		   ACCESS_WORKSPACE, ROLE_VIEWER, 0},
 		  {HTTP_POST, "/api/v1/workspaces/{ws}/competitors", post_competitors,
-		   ACCESS_WORKSPACE, ROLE_ANALYST, false},
+		   ACCESS_WORKSPACE, ROLE_ANALYST, 0},
 		  {HTTP_GET, "/api/v1/workspaces/{ws}/competitors/{id}", get_competitor,
-		   ACCESS_WORKSPACE, ROLE_VIEWER, false},
+		   ACCESS_WORKSPACE, ROLE_VIEWER, 0},
 		  {HTTP_PATCH, "/api/v1/workspaces/{ws}/competitors/{id}", patch_competitor,
-		   ACCESS_WORKSPACE, ROLE_ANALYST, false},
+		   ACCESS_WORKSPACE, ROLE_ANALYST, 0},
 		  {HTTP_DELETE, "/api/v1/workspaces/{ws}/competitors/{id}", delete_competitor,
-		   ACCESS_WORKSPACE, ROLE_ANALYST, false},
+		   ACCESS_WORKSPACE, ROLE_ANALYST, 0},
 		  {HTTP_POST, "/api/v1/workspaces/{ws}/competitors/{id}/restore",
-		   post_competitor_restore, ACCESS_WORKSPACE, ROLE_ANALYST, false}, );
+		   post_competitor_restore, ACCESS_WORKSPACE, ROLE_ANALYST, 0}, );

@@ -87,4 +87,4 @@ get_export_accounts(struct req *r)
 
 API_ROUTES_DEFINE(exports,
 		  {HTTP_GET, "/api/v1/workspaces/{ws}/exports/accounts", get_export_accounts,
-		   ACCESS_WORKSPACE, ROLE_VIEWER, false}, );
+		   ACCESS_WORKSPACE, ROLE_VIEWER, 0}, );

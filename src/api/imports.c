@@ -4,7 +4,7 @@
  *
  * Query: dry_run and skip_invalid, true or false (both false by default).
  * Answers 200 with the report {"dry_run","encoding","delimiter","rows_read",
- * "imported","created","updated","rows_rejected","rejected":[{"line","field",
+ * "imported","created","updated","unchanged","rows_rejected","rejected":[{"line","field",
  * "message"}]}; 422 with the same report under "report" when rows are invalid
  * and skip_invalid is false (nothing written); 422 without a report when the
  * file itself cannot be read (encoding, CSV syntax, header); 415 for a body
@@ -56,12 +56,13 @@ import_report_json(const struct import_opts *o, const struct import_report *rep)
 							  (json_int_t)rep->rejects[i].line, "field",
 							  rep->rejects[i].field, "message",
 							  rep->rejects[i].message));
-	j = json_pack("{s:b, s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:o}", "dry_run", o->dry_run,
+	j = json_pack("{s:b, s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "dry_run", o->dry_run,
 		      "encoding", enc_kind_name(rep->encoding), "delimiter",
 		      rep->delimiter ? delim : NULL, "rows_read", (json_int_t)rep->rows_read,
-		      "imported", (json_int_t)(rep->created + rep->updated), "created",
-		      (json_int_t)rep->created, "updated", (json_int_t)rep->updated,
-		      "rows_rejected", (json_int_t)rep->rows_rejected, "rejected", rejected);
+		      "imported", (json_int_t)(rep->created + rep->updated + rep->unchanged),
+		      "created", (json_int_t)rep->created, "updated", (json_int_t)rep->updated,
+		      "unchanged", (json_int_t)rep->unchanged, "rows_rejected",
+		      (json_int_t)rep->rows_rejected, "rejected", rejected);
 	return j;
 }
 
@@ -103,4 +104,4 @@ post_import_accounts(struct req *r)
 
 API_ROUTES_DEFINE(imports,
 		  {HTTP_POST, "/api/v1/workspaces/{ws}/imports/accounts", post_import_accounts,
-		   ACCESS_WORKSPACE, ROLE_ANALYST, true}, );
+		   ACCESS_WORKSPACE, ROLE_ANALYST, ROUTE_RAW_BODY}, );

@@ -18,10 +18,6 @@
 
 static const char ctype_json[] = "application/json; charset=utf-8";
 
-/* The bytes a JSON string cannot hold as they are: quote, backslash, controls. */
-static const char jsonw_special[] = "\"\\\001\002\003\004\005\006\007\010\011\012\013\014"
-				    "\015\016\017\020\021\022\023\024\025\026\027\030\031"
-				    "\032\033\034\035\036\037";
 
 void
 jsonw_init(struct jsonw *w, size_t max)
@@ -109,12 +105,9 @@ jsonw_str(struct jsonw *w, const char *s)
 	*p++ = '"';
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
-		size_t run = strcspn(s, jsonw_special);
 
-		if (run > 0) {
-			memcpy(p, s, run);
-			p += run;
-			s += run - 1;
+		if (ch >= 0x20 && ch != '"' && ch != '\\') {
+			*p++ = (char)ch;
 		} else if (ch == '"' || ch == '\\') {
 			*p++ = '\\';
 			*p++ = (char)ch;

@@ -184,10 +184,10 @@ delete_supplier(struct req *r)
 
 API_ROUTES_DEFINE(suppliers,
 		  {HTTP_GET, "/api/v1/workspaces/{ws}/accounts/{id}/suppliers", get_suppliers,
-		   ACCESS_WORKSPACE, ROLE_VIEWER, false},
+		   ACCESS_WORKSPACE, ROLE_VIEWER, 0},
 		  {HTTP_POST, "/api/v1/workspaces/{ws}/accounts/{id}/suppliers", post_suppliers,
-		   ACCESS_WORKSPACE, ROLE_MANAGER, false},
+		   ACCESS_WORKSPACE, ROLE_MANAGER, 0},
 		  {HTTP_PATCH, "/api/v1/workspaces/{ws}/accounts/{id}/suppliers/{sid}",
-		   patch_supplier, ACCESS_WORKSPACE, ROLE_MANAGER, false},
+		   patch_supplier, ACCESS_WORKSPACE, ROLE_MANAGER, 0},
 		  {HTTP_DELETE, "/api/v1/workspaces/{ws}/accounts/{id}/suppliers/{sid}",
-		   delete_supplier, ACCESS_WORKSPACE, ROLE_MANAGER, false}, );
+		   delete_supplier, ACCESS_WORKSPACE, ROLE_MANAGER, 0}, );

@@ -113,9 +113,9 @@ get_favicon(struct req *r)
 	return serve_asset(r, "/favicon.svg", false);
 }
 
-API_ROUTES_DEFINE(system, {HTTP_GET, "/healthz", get_healthz, ACCESS_PUBLIC, ROLE_NONE, false},
-		  {HTTP_GET, "/metrics", get_metrics, ACCESS_PUBLIC, ROLE_NONE, false},
-		  {HTTP_GET, "/api/v1/openapi.json", get_openapi, ACCESS_PUBLIC, ROLE_NONE, false},
-		  {HTTP_GET, "/", get_index, ACCESS_PUBLIC, ROLE_NONE, false},
-		  {HTTP_GET, "/favicon.svg", get_favicon, ACCESS_PUBLIC, ROLE_NONE, false},
-		  {HTTP_GET, "/assets/{file}", get_asset, ACCESS_PUBLIC, ROLE_NONE, false}, );
+API_ROUTES_DEFINE(system, {HTTP_GET, "/healthz", get_healthz, ACCESS_PUBLIC, ROLE_NONE, 0},
+		  {HTTP_GET, "/metrics", get_metrics, ACCESS_PUBLIC, ROLE_NONE, 0},
+		  {HTTP_GET, "/api/v1/openapi.json", get_openapi, ACCESS_PUBLIC, ROLE_NONE, 0},
+		  {HTTP_GET, "/", get_index, ACCESS_PUBLIC, ROLE_NONE, 0},
+		  {HTTP_GET, "/favicon.svg", get_favicon, ACCESS_PUBLIC, ROLE_NONE, 0},
+		  {HTTP_GET, "/assets/{file}", get_asset, ACCESS_PUBLIC, ROLE_NONE, 0}, );

@@ -85,11 +85,11 @@ data_print_report(FILE *f, const char *path, const struct import_opts *o,
 		  const struct import_report *rep)
 {
 	fprintf(f,
-		"%s: %s, delimiter %s: %zu rows read, %zu %s (%zu created, %zu updated), %zu "
-		"rejected\n",
+		"%s: %s, delimiter %s: %zu rows read, %zu %s (%zu created, %zu updated, %zu "
+		"unchanged), %zu rejected\n",
 		path, enc_kind_name(rep->encoding), data_delim_name(rep->delimiter), rep->rows_read,
-		rep->created + rep->updated, rep->committed ? "imported" : "valid", rep->created,
-		rep->updated, rep->rows_rejected);
+		rep->created + rep->updated + rep->unchanged, rep->committed ? "imported" : "valid",
+		rep->created, rep->updated, rep->unchanged, rep->rows_rejected);
 	for (size_t i = 0; i < rep->nrejects && i < DATA_REJECTS_SHOWN; i++)
 		fprintf(f, "  line %zu: %s%s%s\n", rep->rejects[i].line, rep->rejects[i].field,
 			rep->rejects[i].field[0] ? ": " : "", rep->rejects[i].message);

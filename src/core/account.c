@@ -133,15 +133,19 @@ enum account_col {
  * [sort][0] is the first page, [sort][1] the page after a cursor. For the
  * revenue orders these cover the accounts with a revenue; those without one
  * come first in ascending order and last in descending order, from
- * sql_list_norev[desc][after]. Each statement walks its index in order.
+ * sql_list_norev[desc][after]. Each statement walks its index in order; the
+ * created_at orders walk the ids, which grow with creation (created_at never
+ * changes), so they need no index of their own and continue after the id
+ * alone (?11).
  */
 static struct db_sql sql_list[ACCOUNT_SORT__MAX][2] = {
     [ACCOUNT_SORT_NAME] = LIST_PAIR("a.name", ">", ""),
     [ACCOUNT_SORT_NAME_DESC] = LIST_PAIR("a.name", "<", " DESC"),
     [ACCOUNT_SORT_UPDATED] = LIST_PAIR("a.updated_at", ">", ""),
     [ACCOUNT_SORT_UPDATED_DESC] = LIST_PAIR("a.updated_at", "<", " DESC"),
-    [ACCOUNT_SORT_CREATED] = LIST_PAIR("a.created_at", ">", ""),
-    [ACCOUNT_SORT_CREATED_DESC] = LIST_PAIR("a.created_at", "<", " DESC"),
+    [ACCOUNT_SORT_CREATED] = {LIST_SQL("", "a.id"), LIST_SQL(" AND a.id > ?11", "a.id")},
+    [ACCOUNT_SORT_CREATED_DESC] = {LIST_SQL("", "a.id DESC"),
+				   LIST_SQL(" AND a.id < ?11", "a.id DESC")},
     [ACCOUNT_SORT_REVENUE] = {LIST_SQL(" AND a.revenue IS NOT NULL", "a.revenue, a.id"),
 			      LIST_SQL(" AND (a.revenue, a.id) > (?11, ?12)", "a.revenue, a.id")},
     [ACCOUNT_SORT_REVENUE_DESC] = {LIST_SQL(" AND a.revenue IS NOT NULL",
@@ -179,20 +183,23 @@ static struct db_sql sql_tag_add =
 static struct db_sql sql_find_external =
     DB_SQL("SELECT id FROM accounts WHERE workspace_id = ?1 AND external_id = ?2");
 /*
- * The distinct values of a column in use, smallest first: each step seeks
- * the next value in the column's index (a loose index scan), so the cost
- * grows with the number of values, not of accounts.
+ * The distinct values of a column in use, smallest first. Tags seek the next
+ * value in their index (a loose index scan), so the cost grows with the
+ * number of values, not of rows. The account columns have no index (it would
+ * slow every write down): one pass over the workspace's accounts, tens of
+ * milliseconds at 100k, which a filter's value list can afford.
  */
-#define FACET_SQL(col, table)                                                                      \
-	DB_SQL("WITH RECURSIVE v(x) AS (SELECT MIN(" col ") FROM " table                           \
-	       " WHERE workspace_id = ?1 UNION ALL SELECT (SELECT MIN(" col ") FROM " table        \
-	       " WHERE workspace_id = ?1 AND " col " > v.x) FROM v WHERE v.x IS NOT NULL)"         \
-	       " SELECT x FROM v WHERE x IS NOT NULL LIMIT ?2")
+#define FACET_SQL(col)                                                                             \
+	DB_SQL("SELECT " col " FROM accounts WHERE workspace_id = ?1 AND " col " IS NOT NULL"      \
+	       " GROUP BY " col " ORDER BY " col " LIMIT ?2")
 
-static struct db_sql sql_facet_segment = FACET_SQL("segment", "accounts");
-static struct db_sql sql_facet_industry = FACET_SQL("industry", "accounts");
-static struct db_sql sql_facet_region = FACET_SQL("region", "accounts");
-static struct db_sql sql_facet_tag = FACET_SQL("tag", "account_tags");
+static struct db_sql sql_facet_segment = FACET_SQL("segment");
+static struct db_sql sql_facet_industry = FACET_SQL("industry");
+static struct db_sql sql_facet_region = FACET_SQL("region");
+static struct db_sql sql_facet_tag = DB_SQL(
+    "WITH RECURSIVE v(x) AS (SELECT MIN(tag) FROM account_tags WHERE workspace_id = ?1"
+    " UNION ALL SELECT (SELECT MIN(tag) FROM account_tags WHERE workspace_id = ?1 AND tag > v.x)"
+    " FROM v WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL LIMIT ?2");
 
 const char *
 account_status_name(enum account_status s)
@@ -789,24 +796,72 @@ static const char *
 search_text(struct arena *a, const struct account *x)
 {
 	const char *parts[] = {x->name, x->legal_name, x->inn, x->external_id};
-	char *joined =
-	    arena_printf(a, "%s %s %s %s", parts[0] ? parts[0] : "", parts[1] ? parts[1] : "",
-			 parts[2] ? parts[2] : "", parts[3] ? parts[3] : "");
+	size_t lens[4], total = 0, o = 0;
+	char *joined;
 
-	return joined ? str_fold(a, joined) : NULL;
+	for (size_t i = 0; i < 4; i++) {
+		lens[i] = parts[i] ? strlen(parts[i]) : 0;
+		total += lens[i] + 1;
+	}
+	if ((joined = arena_alloc(a, total)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < 4; i++) {
+		memcpy(joined + o, parts[i] ? parts[i] : "", lens[i]);
+		o += lens[i];
+		joined[o++] = i < 3 ? ' ' : '\0';
+	}
+	return str_fold(a, joined);
+}
+
+/*
+ * The stored tag list of x as JSON text in the arena (["a","b"], as
+ * json_dumps writes it without a tree per row); NULL when out of memory.
+ */
+static const char *
+tags_text(struct arena *a, const struct account *x)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t cap = 3, o = 0;
+	char *out;
+
+	for (size_t i = 0; i < x->ntags; i++)
+		cap += 6 * strlen(x->tags[i]) + 3;
+	if ((out = arena_alloc(a, cap)) == NULL)
+		return NULL;
+	out[o++] = '[';
+	for (size_t i = 0; i < x->ntags; i++) {
+		if (i > 0)
+			out[o++] = ',';
+		out[o++] = '"';
+		for (const unsigned char *p = (const unsigned char *)x->tags[i]; *p; p++) {
+			if (*p == '"' || *p == '\\') {
+				out[o++] = '\\';
+				out[o++] = (char)*p;
+			} else if (*p < 0x20) {
+				memcpy(out + o, "\\u00", 4);
+				out[o + 4] = hex[*p >> 4];
+				out[o + 5] = hex[*p & 0xF];
+				o += 6;
+			} else {
+				out[o++] = (char)*p;
+			}
+		}
+		out[o++] = '"';
+	}
+	out[o++] = ']';
+	out[o] = '\0';
+	return out;
 }
 
 /* Binds the stored fields of x as ?2..?20 of sql_insert / sql_update. */
 static enum adv_err
 bind_fields(struct db_stmt *st, struct arena *a, const struct account *x)
 {
-	json_t *tags = field_json(x, AF_TAGS);
-	char *tags_text = tags ? json_dumps(tags, JSON_COMPACT) : NULL;
+	const char *tags = tags_text(a, x);
 	const char *search = search_text(a, x);
-	enum adv_err rc = ADV_ENOMEM;
 
-	if (tags_text == NULL || search == NULL)
-		goto out;
+	if (tags == NULL || search == NULL)
+		return ADV_ENOMEM;
 	db_bind_text(st, 2, x->name);
 	db_bind_text(st, 3, x->legal_name);
 	db_bind_text(st, 4, x->inn);
@@ -819,7 +874,7 @@ bind_fields(struct db_stmt *st, struct arena *a, const struct account *x)
 		db_bind_int(st, 10, x->owner_user_id);
 	else
 		db_bind_null(st, 10);
-	db_bind_text(st, 11, tags_text);
+	db_bind_text(st, 11, tags);
 	db_bind_text(st, 12, x->industry);
 	db_bind_text(st, 13, x->region);
 	db_bind_text(st, 14, x->city);
@@ -831,25 +886,23 @@ bind_fields(struct db_stmt *st, struct arena *a, const struct account *x)
 		db_bind_null(st, 17);
 	db_bind_text(st, 18, x->revenue_currency);
 	db_bind_text(st, 19, x->description);
-	rc = db_bind_text(st, 20, search);
-out:
-	free(tags_text);
-	json_decref(tags);
-	return rc;
+	return db_bind_text(st, 20, search);
 }
 
-/* Replaces the tag rows of account id with x's tags. */
+/* Replaces the tag rows of account id with x's tags; fresh: the account is new and has none. */
 static enum adv_err
-tags_store(struct db_conn *c, int64_t ws_id, int64_t id, const struct account *x)
+tags_store(struct db_conn *c, int64_t ws_id, int64_t id, const struct account *x, bool fresh)
 {
 	struct db_stmt *st;
 	enum adv_err rc;
 
-	if ((rc = db_prepare(c, &sql_tags_clear, &st)) != ADV_OK)
-		return rc;
-	db_bind_int(st, 1, id);
-	if ((rc = db_exec(st)) != ADV_OK)
-		return rc;
+	if (!fresh) {
+		if ((rc = db_prepare(c, &sql_tags_clear, &st)) != ADV_OK)
+			return rc;
+		db_bind_int(st, 1, id);
+		if ((rc = db_exec(st)) != ADV_OK)
+			return rc;
+	}
 	for (size_t i = 0; i < x->ntags; i++) {
 		if ((rc = db_prepare(c, &sql_tag_add, &st)) != ADV_OK)
 			return rc;
@@ -862,10 +915,48 @@ tags_store(struct db_conn *c, int64_t ws_id, int64_t id, const struct account *x
 	return ADV_OK;
 }
 
+/*
+ * Looks x->owner_email up as a member (through owners when given, which
+ * remembers the answer): *m gets the member, or user_id 0 when not one.
+ */
+static enum adv_err
+owner_lookup(struct db_conn *c, struct arena *a, int64_t ws_id, struct account_owners *owners,
+	     const char *email, struct member *m)
+{
+	struct account_owner *o;
+	enum adv_err rc;
+
+	for (size_t i = 0; owners != NULL && i < owners->n; i++) {
+		o = &owners->v[i];
+		if (strcmp(o->key, email) == 0) {
+			m->user_id = o->user_id;
+			m->email = o->email;
+			m->name = o->name;
+			return ADV_OK;
+		}
+	}
+	memset(m, 0, sizeof(*m));
+	rc = identity_member_by_email(c, owners != NULL ? owners->a : a, ws_id, email, m);
+	if (rc == ADV_ENOTFOUND)
+		m->user_id = 0;
+	else if (rc != ADV_OK)
+		return rc;
+	if (owners == NULL || owners->n == ACCOUNT_OWNERS_MAX)
+		return ADV_OK;
+	o = &owners->v[owners->n];
+	if ((o->key = arena_strdup(owners->a, email)) == NULL)
+		return ADV_ENOMEM;
+	o->user_id = m->user_id;
+	o->email = m->email;
+	o->name = m->name;
+	owners->n++;
+	return ADV_OK;
+}
+
 /* Resolves x->owner_email to a member, filling owner_user_id, owner_email and owner_name. */
 static enum adv_err
-owner_resolve(struct db_conn *c, struct arena *a, int64_t ws_id, struct account *x,
-	      struct adv_errbuf *eb)
+owner_resolve(struct db_conn *c, struct arena *a, int64_t ws_id, struct account_owners *owners,
+	      struct account *x, struct adv_errbuf *eb)
 {
 	struct member m;
 	enum adv_err rc;
@@ -874,13 +965,12 @@ owner_resolve(struct db_conn *c, struct arena *a, int64_t ws_id, struct account 
 	x->owner_name = NULL;
 	if (x->owner_email == NULL)
 		return ADV_OK;
-	rc = identity_member_by_email(c, a, ws_id, x->owner_email, &m);
-	if (rc == ADV_ENOTFOUND)
+	if ((rc = owner_lookup(c, a, ws_id, owners, x->owner_email, &m)) != ADV_OK)
+		return rc;
+	if (m.user_id == 0)
 		return adv_fail(eb, ADV_EINVAL, "/owner_email",
 				"owner_email: no member of this workspace has the e-mail %s",
 				x->owner_email);
-	if (rc != ADV_OK)
-		return rc;
 	x->owner_user_id = m.user_id;
 	x->owner_email = m.email;
 	x->owner_name = m.name;
@@ -907,26 +997,47 @@ external_id_free(struct db_conn *c, int64_t ws_id, int64_t self, const struct ac
 			x->external_id, (long long)other);
 }
 
+/* The audit entry of a new account x: every field that is set, or {} when w asks for brevity. */
+static enum adv_err
+create_audit(struct db_conn *c, int64_t ws_id, int64_t actor, const struct account *x,
+	     const struct account_write *w)
+{
+	const char *action = w != NULL && w->action != NULL ? w->action : "create";
+	json_t *changes = NULL;
+	enum adv_err rc;
+
+	if (w != NULL && w->brief_create_audit)
+		return audit_write_text(c, ws_id, actor, "account", x->id, x->id, action, "{}");
+	if ((rc = account_diff(NULL, x, &changes)) == ADV_OK)
+		rc = audit_write(c, ws_id, actor, "account", x->id, x->id, action, changes);
+	json_decref(changes);
+	return rc;
+}
+
 enum adv_err
-account_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
-	       const struct account *in, uint32_t mask, struct account *out, struct adv_errbuf *eb)
+account_create_with(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
+		    const struct account *in, uint32_t mask, const struct account_write *w,
+		    struct account *out, struct adv_errbuf *eb)
 {
 	struct account x = {0};
 	char now[CLOCK_TEXT_MAX];
-	json_t *changes = NULL;
 	struct db_stmt *st;
 	struct tx t;
-	bool row, began = false;
+	bool row, began = false, wrote = false;
 	enum adv_err rc;
 
 	if ((rc = account_normalize(a, in, mask | AF_BIT(AF_NAME), &x)) != ADV_OK)
 		goto out;
 	if ((rc = account_check(&x, ~0u, eb)) != ADV_OK)
 		goto out;
-	if ((rc = tx_begin(c, &t)) != ADV_OK)
+	if (!(w != NULL && w->in_batch && db_in_tx(c))) {
+		if ((rc = tx_begin(c, &t)) != ADV_OK)
+			goto out;
+		began = true;
+	}
+	if ((rc = owner_resolve(c, a, ws_id, w != NULL ? w->owners : NULL, &x, eb)) != ADV_OK)
 		goto out;
-	began = true;
-	if ((rc = owner_resolve(c, a, ws_id, &x, eb)) != ADV_OK ||
+	if ((w == NULL || !w->external_id_free) &&
 	    (rc = external_id_free(c, ws_id, 0, &x, eb)) != ADV_OK)
 		goto out;
 	clock_now_plus(0, now);
@@ -936,26 +1047,41 @@ account_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 	if ((rc = bind_fields(st, a, &x)) != ADV_OK)
 		goto out;
 	db_bind_text(st, 21, now);
-	if ((rc = db_step(st, &row)) != ADV_OK)
+	if ((rc = db_step(st, &row)) != ADV_OK) {
+		if (rc == ADV_ECONFLICT && x.external_id != NULL)
+			adv_fail(eb, rc, "/external_id",
+				 "external_id %s is already used by another account of this "
+				 "workspace",
+				 x.external_id);
 		goto out;
+	}
 	x.id = db_col_int(st, 0);
 	db_done(st);
+	wrote = true;
 	x.version = 1;
 	x.created_at = x.updated_at = arena_strdup(a, now);
 	if (x.created_at == NULL) {
 		rc = ADV_ENOMEM;
 		goto out;
 	}
-	if ((rc = tags_store(c, ws_id, x.id, &x)) != ADV_OK ||
-	    (rc = account_diff(NULL, &x, &changes)) != ADV_OK ||
-	    (rc = audit_write(c, ws_id, actor, "account", x.id, x.id, "create", changes)) != ADV_OK)
+	if ((rc = tags_store(c, ws_id, x.id, &x, true)) != ADV_OK ||
+	    (rc = create_audit(c, ws_id, actor, &x, w)) != ADV_OK)
 		goto out;
 	*out = x;
 out:
 	if (began)
 		rc = tx_end(c, &t, rc);
-	json_decref(changes);
+	else if (wrote && (rc == ADV_EINVAL || rc == ADV_ECONFLICT))
+		rc = adv_fail(eb, ADV_EDB, NULL, "account %lld was written only in part (%s)",
+			      (long long)x.id, adv_strerror(rc));
 	return rc;
+}
+
+enum adv_err
+account_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
+	       const struct account *in, uint32_t mask, struct account *out, struct adv_errbuf *eb)
+{
+	return account_create_with(c, a, ws_id, actor, in, mask, NULL, out, eb);
 }
 
 /* The 412 answer when an account moved on past the version the caller saw. */
@@ -969,16 +1095,18 @@ version_moved(struct adv_errbuf *eb, int64_t expect, int64_t now)
 }
 
 enum adv_err
-account_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor, int64_t id,
-	       int64_t expect_version, const struct account *patch, uint32_t mask,
-	       struct account *out, struct adv_errbuf *eb)
+account_update_with(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor, int64_t id,
+		    int64_t expect_version, const struct account *patch, uint32_t mask,
+		    const struct account_write *w, struct account *out, bool *changed,
+		    struct adv_errbuf *eb)
 {
+	const char *action = w != NULL && w->action != NULL ? w->action : "update";
 	struct account cur, x;
 	char now[CLOCK_TEXT_MAX];
 	json_t *changes = NULL;
 	struct db_stmt *st;
 	struct tx t;
-	bool began = false;
+	bool began = false, wrote = false;
 	enum adv_err rc;
 
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
@@ -1005,7 +1133,8 @@ account_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 	}
 	if ((rc = account_check(&x, mask | AF_BIT(AF_STATUS), eb)) != ADV_OK)
 		goto out;
-	if ((mask & AF_BIT(AF_OWNER)) && (rc = owner_resolve(c, a, ws_id, &x, eb)) != ADV_OK)
+	if ((mask & AF_BIT(AF_OWNER)) &&
+	    (rc = owner_resolve(c, a, ws_id, w != NULL ? w->owners : NULL, &x, eb)) != ADV_OK)
 		goto out;
 	if ((rc = external_id_free(c, ws_id, id, &x, eb)) != ADV_OK ||
 	    (rc = account_diff(&cur, &x, &changes)) != ADV_OK)
@@ -1030,9 +1159,9 @@ account_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 		goto out;
 	}
 	if (json_object_get(changes, field_names[AF_TAGS]) != NULL &&
-	    (rc = tags_store(c, ws_id, id, &x)) != ADV_OK)
+	    (rc = tags_store(c, ws_id, id, &x, false)) != ADV_OK)
 		goto out;
-	if ((rc = audit_write(c, ws_id, actor, "account", id, id, "update", changes)) != ADV_OK)
+	if ((rc = audit_write(c, ws_id, actor, "account", id, id, action, changes)) != ADV_OK)
 		goto out;
 	x.version = cur.version + 1;
 	if ((x.updated_at = arena_strdup(a, now)) == NULL) {
@@ -1040,11 +1169,23 @@ account_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 		goto out;
 	}
 	*out = x;
+	wrote = true;
 out:
 	if (began)
 		rc = tx_end(c, &t, rc);
+	if (changed != NULL)
+		*changed = rc == ADV_OK && wrote;
 	json_decref(changes);
 	return rc;
+}
+
+enum adv_err
+account_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor, int64_t id,
+	       int64_t expect_version, const struct account *patch, uint32_t mask,
+	       struct account *out, struct adv_errbuf *eb)
+{
+	return account_update_with(c, a, ws_id, actor, id, expect_version, patch, mask, NULL, out,
+				   NULL, eb);
 }
 
 enum adv_err
@@ -1201,6 +1342,7 @@ account_list(struct db_conn *c, struct arena *a, int64_t ws_id, const struct acc
 	enum account_sort s = f->sort;
 	bool revenue = s == ACCOUNT_SORT_REVENUE || s == ACCOUNT_SORT_REVENUE_DESC;
 	bool desc = s == ACCOUNT_SORT_REVENUE_DESC;
+	bool created = s == ACCOUNT_SORT_CREATED || s == ACCOUNT_SORT_CREATED_DESC;
 	struct list_binds b = {ws_id, f, NULL, NULL};
 	json_t *cur = NULL, *key = NULL;
 	int64_t after_id = 0;
@@ -1237,8 +1379,8 @@ account_list(struct db_conn *c, struct arena *a, int64_t ws_id, const struct acc
 		}
 	}
 	if (!revenue) {
-		rc = list_run(c, a, &sql_list[s][cur != NULL], &b, want, cur != NULL, key, after_id,
-			      v, &len);
+		rc = list_run(c, a, &sql_list[s][cur != NULL], &b, want, cur != NULL,
+			      created ? NULL : key, after_id, v, &len);
 	} else {
 		/* Two runs: accounts with a revenue, and those without (first when ascending). */
 		bool in_norev = cur != NULL && json_is_null(key);

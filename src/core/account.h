@@ -148,12 +148,66 @@ bool account_website_valid(const char *s, char *why, size_t whylen);
 /*
  * Creates an account from the fields in mask (name is required) as actor;
  * resolves owner_email to a member (ADV_EINVAL "/owner_email" when not one);
- * ADV_ECONFLICT "/external_id" when taken. Writes an audit entry. *out is the
- * stored account.
+ * ADV_ECONFLICT "/external_id" when taken. Writes an audit entry ("create",
+ * every field that is set). *out is the stored account.
  */
 enum adv_err account_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 			    const struct account *in, uint32_t mask, struct account *out,
 			    struct adv_errbuf *eb);
+
+#define ACCOUNT_OWNERS_MAX 64 /* distinct owner e-mails an account_owners remembers */
+
+/*
+ * The owners looked up during one batch of writes in one transaction (an
+ * import): owner_email as written → the member, or not a member. Membership
+ * cannot change under the batch's write transaction, so each e-mail is looked
+ * up once; e-mails past ACCOUNT_OWNERS_MAX are looked up every time.
+ * Zero-initialise it and set a, the arena (living as long as the batch) that
+ * holds the remembered strings.
+ */
+struct account_owners {
+	struct arena *a;
+	size_t n;
+	struct account_owner {
+		const char *key;   /* owner_email as the writer gave it (trimmed) */
+		int64_t user_id;   /* 0: not a member of the workspace */
+		const char *email; /* the member's e-mail and name as stored */
+		const char *name;
+	} v[ACCOUNT_OWNERS_MAX];
+};
+
+/* How a batch writer (an import) wants account_create_with / account_update_with to behave. */
+struct account_write {
+	const char *action; /* the audit action, e.g. "import"; NULL: "create" / "update" */
+	/*
+	 * A creation is audited as the action with changes {} instead of every
+	 * field (the fields are the account itself); updates keep their diff.
+	 */
+	bool brief_create_audit;
+	/*
+	 * The caller has just looked up in->external_id in this transaction and
+	 * found no account (creation only); the unique index still guards it.
+	 */
+	bool external_id_free;
+	/*
+	 * The caller's open transaction is the unit of failure: the caller rolls
+	 * it all back on any error but ADV_EINVAL and ADV_ECONFLICT. A creation
+	 * then takes no savepoint of its own (those errors come before its first
+	 * write; one that would come after is returned as ADV_EDB instead).
+	 */
+	bool in_batch;
+	struct account_owners *owners; /* owner look-ups to reuse; NULL: none */
+};
+
+/*
+ * account_create with w (NULL: as account_create). Same results and errors;
+ * with w->external_id_free a taken external_id fails on the unique index as
+ * ADV_ECONFLICT "/external_id".
+ */
+enum adv_err account_create_with(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
+				 const struct account *in, uint32_t mask,
+				 const struct account_write *w, struct account *out,
+				 struct adv_errbuf *eb);
 
 /* One account (archived ones too); ADV_ENOTFOUND when not in this workspace. */
 enum adv_err account_get(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t id,
@@ -168,6 +222,16 @@ enum adv_err account_get(struct db_conn *c, struct arena *a, int64_t ws_id, int6
 enum adv_err account_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 			    int64_t id, int64_t expect_version, const struct account *patch,
 			    uint32_t mask, struct account *out, struct adv_errbuf *eb);
+
+/*
+ * account_update with w (NULL: as account_update; action, owners apply).
+ * *changed (when not NULL) tells whether anything changed: when not, nothing
+ * was written or audited and *out is the account as it was.
+ */
+enum adv_err account_update_with(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
+				 int64_t id, int64_t expect_version, const struct account *patch,
+				 uint32_t mask, const struct account_write *w, struct account *out,
+				 bool *changed, struct adv_errbuf *eb);
 
 /* Archives (hides from lists) or restores account id; bumps version; audited. */
 enum adv_err account_archive(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/identity.h"
 #include "util/clock.h"
 
 static struct db_sql sql_audit_add =
@@ -20,19 +21,18 @@ static struct db_sql sql_audit_of_account =
 	   " ORDER BY l.id DESC LIMIT ?4");
 
 enum adv_err
-audit_write(struct db_conn *c, int64_t ws_id, int64_t actor, const char *entity_type,
-	    int64_t entity_id, int64_t account_id, const char *action, json_t *changes)
+audit_write_text(struct db_conn *c, int64_t ws_id, int64_t actor, const char *entity_type,
+		 int64_t entity_id, int64_t account_id, const char *action, const char *changes)
 {
 	char now[CLOCK_TEXT_MAX];
 	struct db_stmt *st;
-	char *text;
 	enum adv_err rc;
 
-	if ((text = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
-		return ADV_ENOMEM;
 	clock_now_plus(0, now);
+	if ((rc = identity_workspace_touch(c, ws_id)) != ADV_OK)
+		return rc;
 	if ((rc = db_prepare(c, &sql_audit_add, &st)) != ADV_OK)
-		goto out;
+		return rc;
 	db_bind_int(st, 1, ws_id);
 	if (actor > 0)
 		db_bind_int(st, 2, actor);
@@ -45,10 +45,22 @@ audit_write(struct db_conn *c, int64_t ws_id, int64_t actor, const char *entity_
 	else
 		db_bind_null(st, 5);
 	db_bind_text(st, 6, action);
-	db_bind_text(st, 7, text);
+	db_bind_text(st, 7, changes);
 	db_bind_text(st, 8, now);
-	rc = db_exec(st);
-out:
+	return db_exec(st);
+}
+
+enum adv_err
+audit_write(struct db_conn *c, int64_t ws_id, int64_t actor, const char *entity_type,
+	    int64_t entity_id, int64_t account_id, const char *action, json_t *changes)
+{
+	char *text;
+	enum adv_err rc;
+
+	/* Keys in insertion order: writers add fields in their declared order. */
+	if ((text = json_dumps(changes, JSON_COMPACT)) == NULL)
+		return ADV_ENOMEM;
+	rc = audit_write_text(c, ws_id, actor, entity_type, entity_id, account_id, action, text);
 	free(text);
 	return rc;
 }

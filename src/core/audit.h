@@ -25,13 +25,23 @@ struct audit_entry {
 };
 
 /*
- * Records one change. changes is a JSON object (borrowed; not stolen);
+ * Records one change, and raises the workspace's data version (once per
+ * transaction) so that cached answers about it are not served again.
+ * changes is a JSON object (borrowed; not stolen);
  * account_id ties the entry to an account's history (0 when none); actor 0
  * means the system.
  */
 enum adv_err audit_write(struct db_conn *c, int64_t ws_id, int64_t actor, const char *entity_type,
 			 int64_t entity_id, int64_t account_id, const char *action,
 			 json_t *changes);
+
+/*
+ * As audit_write, with the changes already written as JSON object text
+ * (borrowed), for writers that do not build a jansson tree per entry.
+ */
+enum adv_err audit_write_text(struct db_conn *c, int64_t ws_id, int64_t actor,
+			      const char *entity_type, int64_t entity_id, int64_t account_id,
+			      const char *action, const char *changes);
 
 /*
  * A page of an account's history, newest first: entries with id below

@@ -31,8 +31,11 @@ static struct db_sql sql_ws_of_user =
 	   " ON m.workspace_id = w.id WHERE m.user_id = ?1 ORDER BY w.name, w.id");
 static struct db_sql sql_ws_all =
     DB_SQL("SELECT id, slug, name, 'owner' FROM workspaces ORDER BY name, id");
+static struct db_sql sql_ws_touch =
+    DB_SQL("UPDATE workspaces SET data_version = data_version + 1 WHERE id = ?1");
 static struct db_sql sql_ws_for =
-    DB_SQL("SELECT w.id, w.slug, w.name, m.role FROM workspaces w LEFT JOIN memberships m"
+    DB_SQL("SELECT w.id, w.slug, w.name, m.role, w.data_version FROM workspaces w"
+	   " LEFT JOIN memberships m"
 	   " ON m.workspace_id = w.id AND m.user_id = ?2 WHERE w.slug = ?1");
 static struct db_sql sql_members =
     DB_SQL("SELECT u.id, u.email, u.name, m.role FROM memberships m JOIN users u"
@@ -267,8 +270,23 @@ identity_workspace_for(struct db_conn *c, struct arena *a, const char *slug, con
 	out->slug = arena_strdup(a, db_col_text(st, 1));
 	out->name = arena_strdup(a, db_col_text(st, 2));
 	out->role = u->is_admin ? ROLE_OWNER : role_parse(db_col_text(st, 3));
+	out->data_version = db_col_int(st, 4);
 	db_done(st);
 	return out->role == ROLE_NONE ? ADV_ENOTFOUND : ADV_OK;
+}
+
+enum adv_err
+identity_workspace_touch(struct db_conn *c, int64_t ws_id)
+{
+	struct db_stmt *st;
+	enum adv_err rc;
+
+	if (!db_tx_once(c, ws_id))
+		return ADV_OK;
+	if ((rc = db_prepare(c, &sql_ws_touch, &st)) != ADV_OK)
+		return rc;
+	db_bind_int(st, 1, ws_id);
+	return db_exec(st);
 }
 
 /* Reads (id, email, name, role) rows into an arena array. */
@@ -638,7 +656,10 @@ identity_session_lookup(struct db_conn *c, struct arena *a, const char *token, u
 			return rc;
 		db_bind_int(st, 1, out->id);
 		db_bind_text(st, 2, now);
-		return db_exec(st);
+		rc = db_exec(st);
+		/* Bookkeeping only: when another write holds the database, the next request
+		 * retries. */
+		return rc == ADV_EUNAVAIL ? ADV_OK : rc;
 	}
 	return ADV_OK;
 }

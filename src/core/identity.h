@@ -43,7 +43,8 @@ struct workspace {
 	int64_t id;
 	const char *slug;
 	const char *name;
-	enum ws_role role; /* the caller's role in it */
+	enum ws_role role;    /* the caller's role in it */
+	int64_t data_version; /* raised by every write to the workspace's data */
 };
 
 struct member {
@@ -88,6 +89,13 @@ enum adv_err identity_workspaces_of(struct db_conn *c, struct arena *a, const st
  */
 enum adv_err identity_workspace_for(struct db_conn *c, struct arena *a, const char *slug,
 				    const struct user *u, struct workspace *out);
+
+/*
+ * Raises the workspace's data version, once per transaction on c (later calls
+ * in the same transaction do nothing): every write to workspace data calls it
+ * so that cached answers about the workspace stop being used.
+ */
+enum adv_err identity_workspace_touch(struct db_conn *c, int64_t ws_id);
 
 /* Members of a workspace, ordered by name; array in the arena. */
 enum adv_err identity_members(struct db_conn *c, struct arena *a, int64_t ws_id,

@@ -4,9 +4,12 @@
  * The import converts the file to UTF-8 once, then streams its records
  * through the CSV reader inside one write transaction: the header fixes which
  * account field each column holds, and every later record is parsed into a
- * struct account in a scratch arena (reset per row, so memory does not grow
- * with the file) and handed to account_create() or account_update(), which
- * prepare their statements once per connection and join the open transaction.
+ * struct account in a scratch arena (reset per row, keeping its memory, so
+ * that memory does not grow with the file) and handed to account_create_with()
+ * or account_update_with(), which prepare their statements once per connection
+ * and join the open transaction. Owners are looked up once per e-mail; a
+ * created account is audited briefly as "import" (its fields are the account
+ * itself), a changed one with its diff, an unchanged one not at all.
  */
 #include "core/import.h"
 
@@ -83,6 +86,8 @@ struct import_run {
 	struct arena row; /* scratch of the current row */
 	int64_t ws_id;
 	const struct import_opts *o;
+	struct account_write w; /* how account writes are audited, with the owner cache */
+	struct account_owners owners;
 	struct import_report *rep;
 	struct adv_errbuf *eb; /* file-level failures */
 	bool have_header;
@@ -220,12 +225,14 @@ import_header(struct import_run *run, const struct csv_row *row)
 
 /*
  * The cell of column i, with the export's formula-guard apostrophe removed and
- * white space trimmed, copied into the row arena; NULL when out of memory.
+ * white space trimmed: a pointer into the record when it still ends there (the
+ * reader NUL-terminates fields; the record outlives the row's writes), else a
+ * copy in the row arena; NULL when out of memory.
  */
 static const char *
 import_cell(struct import_run *run, const struct csv_row *row, size_t i, size_t *n)
 {
-	const char *s = row->fields[i];
+	const char *s = row->fields[i], *end = row->fields[i] + row->lens[i];
 	size_t len = row->lens[i];
 
 	if (len >= 2 && s[0] == '\'' && strchr("=+-@\t\r", s[1]) != NULL) {
@@ -234,6 +241,8 @@ import_cell(struct import_run *run, const struct csv_row *row, size_t i, size_t 
 	}
 	s = str_trim(s, len, &len);
 	*n = len;
+	if (s + len == end)
+		return s;
 	return arena_strndup(&run->row, s, len);
 }
 
@@ -407,9 +416,10 @@ import_record(struct import_run *run, const struct csv_row *row)
 	struct adv_errbuf web = {{0}, {0}};
 	uint32_t given = 0, cleared = 0, mask;
 	int64_t id = 0;
+	bool changed = false;
 	enum adv_err rc = ADV_OK;
 
-	arena_free(&run->row);
+	arena_reset(&run->row);
 	memset(&acc, 0, sizeof(acc));
 	run->row_bad = false;
 	for (size_t i = 0; i < row->nfields && rc == ADV_OK; i++) {
@@ -445,8 +455,9 @@ import_record(struct import_run *run, const struct csv_row *row)
 		if (acc.name == NULL)
 			return import_reject(run, row->line, "name",
 					     "a new client company needs a name");
-		rc = account_create(run->c, &run->row, run->ws_id, run->o->actor, &acc, given, &out,
-				    &web);
+		run->w.external_id_free = acc.external_id != NULL;
+		rc = account_create_with(run->c, &run->row, run->ws_id, run->o->actor, &acc, given,
+					 &run->w, &out, &web);
 		if (rc == ADV_OK)
 			run->rep->created++;
 	} else {
@@ -454,10 +465,12 @@ import_record(struct import_run *run, const struct csv_row *row)
 		cleared = run->present & ~given &
 			  ~(AF_BIT(AF_NAME) | AF_BIT(AF_STATUS) | AF_BIT(AF_REVENUE_CURRENCY));
 		mask = (given | cleared) & ~AF_BIT(AF_EXTERNAL_ID);
-		rc = account_update(run->c, &run->row, run->ws_id, run->o->actor, id, 0, &acc, mask,
-				    &out, &web);
-		if (rc == ADV_OK)
+		rc = account_update_with(run->c, &run->row, run->ws_id, run->o->actor, id, 0, &acc,
+					 mask, &run->w, &out, &changed, &web);
+		if (rc == ADV_OK && changed)
 			run->rep->updated++;
+		else if (rc == ADV_OK)
+			run->rep->unchanged++;
 	}
 	if (rc != ADV_OK)
 		return import_write_failed(run, rc, &web, row->line);
@@ -507,6 +520,11 @@ import_accounts(struct db_conn *c, struct arena *a, int64_t ws_id, const char *d
 	arena_init(&run->row, IMPORT_ROW_ARENA_LIMIT);
 	run->ws_id = ws_id;
 	run->o = o;
+	run->w.action = "import";
+	run->w.brief_create_audit = true;
+	run->w.in_batch = true;
+	run->owners.a = a;
+	run->w.owners = &run->owners;
 	run->rep = rep;
 	run->eb = eb;
 	if ((rc = db_begin(c)) != ADV_OK) {

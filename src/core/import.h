@@ -17,6 +17,9 @@
  *     cell leaves as they are;
  *   - any other row creates an account from its non-empty cells (name is then
  *     required);
+ *   - the audit log gets one "import" entry per created account (changes {}:
+ *     the account holds what was imported) and per changed account (changes
+ *     field by field); a row that changes nothing writes nothing;
  *   - status is English (active) or Russian (активный, потенциальный,
  *     под угрозой, ушёл/ушел); dates are DD.MM.YYYY or YYYY-MM-DD; revenue may
  *     have a decimal comma and grouped thousands; tags are separated by ',' or
@@ -76,7 +79,8 @@ struct import_report {
 	char delimiter;		       /* as detected; 0 when the file had no header */
 	size_t rows_read;	       /* data rows (blank rows and the header not counted) */
 	size_t created;		       /* rows that created (or, in a dry run, would create) one */
-	size_t updated;		       /* rows that updated one */
+	size_t updated;		       /* rows that changed one */
+	size_t unchanged;	       /* rows that matched one and changed nothing */
 	size_t rows_rejected;	       /* rows left out because of a problem */
 	struct import_reject *rejects; /* the problems, in file order (arena), at most … */
 	size_t nrejects;	       /* … IMPORT_REJECTS_LISTED of them */

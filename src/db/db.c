@@ -15,10 +15,15 @@ struct db_stmt {
 	void *impl;
 };
 
+#define DB_TX_KEYS_MAX 8
+
 struct db_conn {
 	struct db *db;
 	void *impl;
 	bool in_tx;
+	bool in_read;	/* a read transaction from db_begin_read is open */
+	unsigned nkeys; /* keys named by db_tx_once in this transaction */
+	int64_t keys[DB_TX_KEYS_MAX];
 	bool in_use;
 	struct db_stmt stmts[DB_SQL_SLOTS_MAX];
 };
@@ -156,6 +161,14 @@ db_release(struct db *db, struct db_conn *c)
 		return;
 	if (c->in_tx)
 		db_rollback(c);
+	if (c->in_read) {
+		for (unsigned s = 0; s < DB_SQL_SLOTS_MAX; s++)
+			if (c->stmts[s].impl != NULL)
+				db->be->reset(c->stmts[s].impl);
+		if (db->be->exec_script(c->impl, "COMMIT", NULL) != ADV_OK)
+			db->be->exec_script(c->impl, "ROLLBACK", NULL);
+		c->in_read = false;
+	}
 	pthread_mutex_lock(&db->mu);
 	c->in_use = false;
 	__atomic_sub_fetch(&db->busy, 1, __ATOMIC_RELAXED);
@@ -168,9 +181,37 @@ db_begin(struct db_conn *c)
 {
 	enum adv_err rc = c->db->be->exec_script(c->impl, c->db->be->begin_sql, NULL);
 
-	if (rc == ADV_OK)
+	if (rc == ADV_OK) {
 		c->in_tx = true;
+		c->nkeys = 0;
+	}
 	return rc;
+}
+
+enum adv_err
+db_begin_read(struct db_conn *c)
+{
+	enum adv_err rc;
+
+	if (c->in_tx || c->in_read)
+		return ADV_OK;
+	rc = c->db->be->exec_script(c->impl, "BEGIN", NULL);
+	if (rc == ADV_OK)
+		c->in_read = true;
+	return rc;
+}
+
+bool
+db_tx_once(struct db_conn *c, int64_t key)
+{
+	if (!c->in_tx)
+		return true;
+	for (unsigned i = 0; i < c->nkeys; i++)
+		if (c->keys[i] == key)
+			return false;
+	if (c->nkeys < DB_TX_KEYS_MAX)
+		c->keys[c->nkeys++] = key;
+	return true;
 }
 
 enum adv_err

@@ -67,6 +67,15 @@ void db_release(struct db *db, struct db_conn *c);
 /* Starts a write transaction (BEGIN IMMEDIATE on SQLite). */
 enum adv_err db_begin(struct db_conn *c);
 
+/*
+ * Starts a read transaction (deferred BEGIN): every statement until
+ * db_release sees one snapshot, and the snapshot's locks are taken once
+ * instead of per statement. A statement that writes inside it upgrades it
+ * (and may fail with ADV_EUNAVAIL when another write came first). Ended by
+ * db_release.
+ */
+enum adv_err db_begin_read(struct db_conn *c);
+
 /* Commits the open transaction; on failure the transaction is rolled back. */
 enum adv_err db_commit(struct db_conn *c);
 
@@ -75,6 +84,13 @@ void db_rollback(struct db_conn *c);
 
 /* True while a transaction is open on c. */
 bool db_in_tx(const struct db_conn *c);
+
+/*
+ * True the first time key is named in the transaction open on c, false on
+ * later calls until it ends; always true outside a transaction. Lets a write
+ * do once-per-transaction bookkeeping (such as raising a version) cheaply.
+ */
+bool db_tx_once(struct db_conn *c, int64_t key);
 
 /* Runs SQL text with no parameters and no result rows (DDL, migrations). */
 enum adv_err db_exec_script(struct db_conn *c, const char *sql, struct adv_errbuf *eb);

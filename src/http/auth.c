@@ -98,6 +98,7 @@ auth_workspace(struct req *r)
 	r->ws.slug = w.slug;
 	r->ws.name = w.name;
 	r->ws.role = w.role;
+	r->ws.data_version = w.data_version;
 	if (w.role < r->route->min_role)
 		return adv_fail(&r->eb, ADV_EFORBIDDEN, NULL,
 				"your role in this workspace (%s) may not do this; %s or higher "

@@ -42,6 +42,13 @@ enum route_access {
 #define RESP_HEADERS_MAX      12
 #define HTTP_BODY_MAX_DEFAULT (1024u * 1024u)
 
+/* Route flags. */
+enum {
+	ROUTE_RAW_BODY = 1u << 0,  /* the body is not JSON (an upload): the larger limit applies */
+	ROUTE_CACHEABLE = 1u << 1, /* a 200 answer depends only on the path, the query and the
+				      workspace's data: it is cached per workspace data version */
+};
+
 struct req;
 typedef enum adv_err (*route_fn)(struct req *r);
 
@@ -51,7 +58,7 @@ struct route {
 	route_fn fn;
 	enum route_access access;
 	enum ws_role min_role; /* for ACCESS_WORKSPACE */
-	bool raw_body;	       /* the body is not JSON (CSV upload) */
+	unsigned flags;	       /* ROUTE_RAW_BODY, ROUTE_CACHEABLE */
 };
 
 struct server_config {
@@ -86,6 +93,7 @@ struct ws_ctx {
 	const char *slug;
 	const char *name;
 	enum ws_role role;
+	int64_t data_version;
 };
 
 struct resp_header {
@@ -114,8 +122,9 @@ struct req {
 	struct db_conn *db; /* taken on first use by req_db, returned at completion */
 	struct caller caller;
 	struct ws_ctx ws;
-	struct adv_errbuf eb; /* detail of a failing handler */
-	json_t *errors;	      /* [{"pointer","message"}] for 422 answers, or NULL */
+	const char *cache_key; /* set for cacheable routes: where the answer is kept */
+	struct adv_errbuf eb;  /* detail of a failing handler */
+	json_t *errors;	       /* [{"pointer","message"}] for 422 answers, or NULL */
 	/* The response. */
 	int status;
 	const char *content_type;

@@ -11,11 +11,19 @@
 #include "http/router.h"
 #include "util/str.h"
 
+/*
+ * The connection of a GET or HEAD request holds one read transaction from its
+ * first statement to the end of the request: one snapshot, one set of locks.
+ */
 struct db_conn *
 req_db(struct req *r)
 {
-	if (r->db == NULL && db_acquire(server_db(r->srv), &r->db) != ADV_OK)
-		r->db = NULL;
+	if (r->db == NULL) {
+		if (db_acquire(server_db(r->srv), &r->db) != ADV_OK)
+			r->db = NULL;
+		else if (r->method == HTTP_GET || r->method == HTTP_HEAD)
+			db_begin_read(r->db);
+	}
 	return r->db;
 }
 

@@ -176,8 +176,69 @@ req_route(struct req *r)
 	r->route = &s->routes[idx];
 	r->route_index = idx;
 	r->route_pattern = r->route->pattern;
-	if (r->route->raw_body)
+	if (r->route->flags & ROUTE_RAW_BODY)
 		r->body.max = s->cfg.body_raw_max;
+}
+
+/* Appends "&name=value" of one query parameter to the key being built. */
+static enum MHD_Result
+cache_key_arg(void *cls, enum MHD_ValueKind kind, const char *name, const char *value)
+{
+	struct buf *b = cls;
+
+	(void)kind;
+	return buf_printf(b, "&%s=%s", name, value ? value : "") == ADV_OK ? MHD_YES : MHD_NO;
+}
+
+/*
+ * For a cacheable route: computes the request's cache key (route, workspace,
+ * data version, query) and answers from the cache when it can. True when the
+ * request was answered.
+ */
+static bool
+cache_lookup(struct req *r)
+{
+	struct buf key;
+	const char *ctype;
+	char *body;
+	size_t len;
+	bool hit = false;
+
+	if (!(r->route->flags & ROUTE_CACHEABLE) || r->srv->cache == NULL ||
+	    (r->method != HTTP_GET && r->method != HTTP_HEAD))
+		return false;
+	buf_init(&key, CACHE_KEY_MAX);
+	if (buf_printf(&key, "%d|%lld|%lld", r->route_index, (long long)r->ws.id,
+		       (long long)r->ws.data_version) == ADV_OK &&
+	    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, cache_key_arg, &key) >= 0 &&
+	    key.len < CACHE_KEY_MAX) {
+		r->cache_key = arena_strndup(&r->arena, key.data, key.len);
+		if (r->cache_key != NULL &&
+		    cache_get(r->srv->cache, r->cache_key, &body, &len, &ctype)) {
+			resp_take(r, 200, ctype, body, len);
+			resp_header(r, "X-Cache", "hit");
+			hit = true;
+		}
+	}
+	buf_release(&key);
+	return hit;
+}
+
+/* Keeps a copy of a cacheable route's 200 answer under the key cache_lookup computed. */
+static void
+cache_store(struct req *r)
+{
+	char *text;
+
+	if (r->cache_key == NULL || r->status != 200 || !r->answered)
+		return;
+	if (r->out_json != NULL) {
+		text = json_dumps(r->out_json, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (text == NULL)
+			return;
+		resp_take(r, r->status, r->content_type, text, strlen(text));
+	}
+	cache_put(r->srv->cache, r->cache_key, r->out, r->out_len, r->content_type);
 }
 
 /* Routes, authenticates and runs the handler; always leaves an answer in r. */
@@ -228,7 +289,11 @@ req_dispatch(struct req *r)
 		goto fail;
 	if (r->route->access == ACCESS_WORKSPACE && (rc = auth_workspace(r)) != ADV_OK)
 		goto fail;
+	if (cache_lookup(r))
+		return;
 	rc = r->route->fn(r);
+	if (rc == ADV_OK)
+		cache_store(r);
 fail:
 	if (rc != ADV_OK)
 		resp_problem(r, rc);
@@ -385,6 +450,10 @@ server_start(const struct server_config *cfg, struct db *db, const struct route 
 	s->instance_tag = (unsigned)getpid() ^ (unsigned)time(NULL);
 	if ((rc = metrics_init(&s->metrics, nroutes)) != ADV_OK)
 		goto out;
+	if ((s->cache = cache_new()) == NULL) {
+		rc = ADV_ENOMEM;
+		goto out;
+	}
 	s->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -405,6 +474,7 @@ server_start(const struct server_config *cfg, struct db *db, const struct route 
 out:
 	if (s != NULL) {
 		metrics_release(&s->metrics);
+		cache_free(s->cache);
 		free(s);
 	}
 	return rc;
@@ -450,11 +520,24 @@ server_stop(struct server *s, unsigned grace_ms)
 		usleep(10000);
 	MHD_stop_daemon(s->daemon);
 	metrics_release(&s->metrics);
+	cache_free(s->cache);
 	free(s);
 }
 
 enum adv_err
 server_metrics(struct server *s, struct buf *out)
 {
-	return metrics_render(&s->metrics, s->routes, s->nroutes, s->db, out);
+	uint64_t hits, misses;
+	enum adv_err rc = metrics_render(&s->metrics, s->routes, s->nroutes, s->db, out);
+
+	cache_stats(s->cache, &hits, &misses);
+	if (rc == ADV_OK)
+		rc = buf_printf(
+		    out,
+		    "# HELP advocate_cache_requests_total Cacheable requests by result.\n"
+		    "# TYPE advocate_cache_requests_total counter\n"
+		    "advocate_cache_requests_total{result=\"hit\"} %llu\n"
+		    "advocate_cache_requests_total{result=\"miss\"} %llu\n",
+		    (unsigned long long)hits, (unsigned long long)misses);
+	return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "http/cache.h"
 #include "http/http.h"
 #include "http/metrics.h"
 
@@ -25,6 +26,7 @@ struct server {
 	atomic_int in_flight;
 	atomic_bool draining;
 	struct metrics metrics;
+	struct cache *cache;
 };
 
 #endif

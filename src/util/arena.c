@@ -45,6 +45,27 @@ arena_free(struct arena *a)
 	a->used_total = 0;
 }
 
+void
+arena_reset(struct arena *a)
+{
+	struct arena_block *keep = a->head, *b, *next;
+
+	if (keep == NULL)
+		return;
+	for (b = keep->next; b != NULL; b = b->next)
+		if (b->size > keep->size)
+			keep = b;
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		if (b != keep)
+			free(b);
+	}
+	keep->next = NULL;
+	keep->off = 0;
+	a->head = keep;
+	a->used_total = keep->size + sizeof(*keep);
+}
+
 static struct arena_block *
 arena_grow(struct arena *a, size_t need)
 {

@@ -25,6 +25,15 @@ void arena_init(struct arena *a, size_t limit);
 /* Releases every block; the arena is empty and reusable afterwards. */
 void arena_free(struct arena *a);
 
+/*
+ * Empties the arena for reuse but keeps its largest block (freeing the
+ * others), so that a loop that fills and empties an arena once per item (an
+ * import's rows) calls malloc only when an item outgrows that block. Every
+ * pointer handed out before is invalid afterwards; the limit still counts
+ * the kept block. An arena that never allocated stays empty.
+ */
+void arena_reset(struct arena *a);
+
 /* n bytes aligned for any type, owned by the arena; NULL when out of memory or over the limit. */
 void *arena_alloc(struct arena *a, size_t n);
 

@@ -583,6 +583,41 @@ test_pagination_every_sort(void **state)
 	assert_int_equal(walk("sort=name", 10, seen, 256, "name", false), total);
 }
 
+/* The created_at orders are the id orders: creation order, newest first when descending. */
+static void
+test_created_order_is_id_order(void **state)
+{
+	int64_t ids[5], prev;
+	json_t *j, *items;
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		ids[i] = create(U_OWNER, "{\"name\":\"Created order\",\"segment\":\"created\"}");
+	j = call("GET", ACC "?segment=created&sort=created_at&limit=500", U_VIEWER, NULL, NULL,
+		 200);
+	items = json_object_get(j, "items");
+	assert_int_equal(json_array_size(items), 5);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(num(json_array_get(items, i), "id"), ids[i]);
+	json_decref(j);
+	j = call("GET", ACC "?segment=created&sort=-created_at&limit=500", U_VIEWER, NULL, NULL,
+		 200);
+	items = json_object_get(j, "items");
+	assert_int_equal(json_array_size(items), 5);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(num(json_array_get(items, i), "id"), ids[4 - i]);
+	json_decref(j);
+	/* Over the whole workspace too, where other tests' accounts come first. */
+	j = call("GET", ACC "?sort=created_at&limit=500", U_VIEWER, NULL, NULL, 200);
+	items = json_object_get(j, "items");
+	prev = 0;
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		assert_true(num(json_array_get(items, i), "id") > prev);
+		prev = num(json_array_get(items, i), "id");
+	}
+	json_decref(j);
+}
+
 static void
 test_list_parameters(void **state)
 {
@@ -776,6 +811,7 @@ main(void)
 	    cmocka_unit_test(test_filters_and_facets),
 	    cmocka_unit_test(test_pagination_every_sort),
 	    cmocka_unit_test(test_list_parameters),
+	    cmocka_unit_test(test_created_order_is_id_order),
 	    cmocka_unit_test(test_audit),
 	    cmocka_unit_test(test_roles),
 	    cmocka_unit_test(test_foreign_ids),

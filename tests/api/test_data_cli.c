@@ -119,7 +119,7 @@ test_import_report_and_dry_run(void **state)
 	free(out);
 	assert_int_equal(
 	    run(&out, "%s import accounts %s/w.csv --workspace acme --db %s", bin, dir, db), 0);
-	assert_non_null(strstr(out, "2 imported (2 created, 0 updated)"));
+	assert_non_null(strstr(out, "2 imported (2 created, 0 updated, 0 unchanged)"));
 	free(out);
 	assert_int_equal(run(&out, "%s export accounts --workspace acme --db %s", bin, db), 0);
 	assert_non_null(strstr(out, "Альфа;;;C-1;active"));

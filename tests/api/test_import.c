@@ -246,7 +246,61 @@ test_audit_entries(void **state)
 	db_release(h->db, c);
 	assert_int_equal(n, 1);
 	assert_int_equal(items[0].actor_user_id, h->user_id[U_ANALYST]);
-	assert_non_null(strstr(items[0].changes, "Theta"));
+	assert_string_equal(items[0].action, "import");
+	assert_string_equal(items[0].changes, "{}");
+	arena_free(&a);
+}
+
+/* A row that changes nothing is counted as unchanged and writes nothing; a change is audited. */
+static void
+test_unchanged_rows(void **state)
+{
+	static const char csv[] = "name;external_id;city;tags\n"
+				  "Omicron;T12-1;Казань;a, b\n"
+				  "Pi;T12-2;Пермь;\n";
+	struct hresp r;
+	struct arena a;
+	struct account acc, acc2;
+	struct audit_entry *items;
+	struct db_conn *c;
+	size_t n;
+
+	(void)state;
+	arena_init(&a, 0);
+	assert_int_equal(post_text(NULL, csv, &r), 200);
+	assert_int_equal(rep_int(r.json, "created"), 2);
+	assert_int_equal(rep_int(r.json, "unchanged"), 0);
+	hresp_free(&r);
+	assert_int_equal(post_text(NULL, csv, &r), 200);
+	assert_int_equal(rep_int(r.json, "created"), 0);
+	assert_int_equal(rep_int(r.json, "updated"), 0);
+	assert_int_equal(rep_int(r.json, "unchanged"), 2);
+	assert_int_equal(rep_int(r.json, "imported"), 2);
+	hresp_free(&r);
+	assert_int_equal(post_text(NULL,
+				   "name;external_id;city;tags\n"
+				   "Omicron;T12-1;Казань;a, b\n"
+				   "Pi;T12-2;Уфа;\n",
+				   &r),
+			 200);
+	assert_int_equal(rep_int(r.json, "updated"), 1);
+	assert_int_equal(rep_int(r.json, "unchanged"), 1);
+	hresp_free(&r);
+	assert_true(load(&a, "T12-1", &acc));
+	assert_int_equal(acc.version, 1);
+	assert_int_equal(acc.ntags, 2);
+	assert_true(load(&a, "T12-2", &acc2));
+	assert_int_equal(acc2.version, 2);
+	assert_string_equal(acc2.city, "Уфа");
+	assert_int_equal(db_acquire(h->db, &c), ADV_OK);
+	assert_int_equal(audit_list_account(c, &a, h->ws_acme, acc.id, 0, 10, &items, &n), ADV_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(audit_list_account(c, &a, h->ws_acme, acc2.id, 0, 10, &items, &n), ADV_OK);
+	db_release(h->db, c);
+	assert_int_equal(n, 2);
+	assert_string_equal(items[0].action, "import");
+	assert_non_null(strstr(items[0].changes, "\"city\":{\"from\":\"Пермь\",\"to\":\"Уфа\"}"));
+	assert_string_equal(items[1].changes, "{}");
 	arena_free(&a);
 }
 
@@ -468,6 +522,7 @@ main(void)
 	    cmocka_unit_test(test_cp1251_semicolons_mixed_case_headers),
 	    cmocka_unit_test(test_upsert_by_external_id),
 	    cmocka_unit_test(test_audit_entries),
+	    cmocka_unit_test(test_unchanged_rows),
 	    cmocka_unit_test(test_dry_run_writes_nothing),
 	    cmocka_unit_test(test_all_or_nothing_and_skip_invalid),
 	    cmocka_unit_test(test_bad_values_named),

@@ -151,6 +151,43 @@ test_printf_long(void **state)
 	arena_free(&a);
 }
 
+/* A reset keeps one block: the next round reuses its memory, and the limit counts it. */
+static void
+test_reset(void **state)
+{
+	struct arena a, empty;
+	unsigned char *first, *again, *big;
+
+	(void)state;
+	arena_init(&empty, 0);
+	arena_reset(&empty);
+	assert_null(empty.head);
+	assert_int_equal(empty.used_total, 0);
+	arena_init(&a, 64u * 1024u);
+	first = arena_alloc(&a, 100);
+	assert_non_null(first);
+	big = arena_alloc(&a, 20000); /* a second, larger block */
+	assert_non_null(big);
+	memset(big, 0x5A, 20000);
+	arena_reset(&a);
+	assert_non_null(a.head);
+	assert_true(a.used_total >= 20000);
+	assert_true(a.used_total < 32u * 1024u);
+	again = arena_alloc(&a, 20000);
+	assert_ptr_equal(again, big); /* the largest block was kept and is reused */
+	assert_non_null(arena_strdup(&a, "after reset"));
+	for (int round = 0; round < 100; round++) {
+		arena_reset(&a);
+		assert_non_null(arena_alloc(&a, 30000));
+	}
+	assert_true(a.used_total < 64u * 1024u);
+	assert_null(arena_alloc(&a, 64u * 1024u)); /* the kept block counts against the limit */
+	arena_free(&a);
+	assert_null(a.head);
+	arena_reset(&a);
+	assert_null(a.head);
+}
+
 int
 main(void)
 {
@@ -162,6 +199,7 @@ main(void)
 	    cmocka_unit_test(test_huge_sizes_refused),
 	    cmocka_unit_test(test_strings),
 	    cmocka_unit_test(test_printf_long),
+	    cmocka_unit_test(test_reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
