@@ -86,6 +86,7 @@ export interface ImportReport {
   imported: number;
   created: number;
   updated: number;
+  unchanged: number;
   rejected: { line: number; field: string | null; message: string }[];
 }
 

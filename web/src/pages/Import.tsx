@@ -158,6 +158,10 @@ function Report({ report, failed }: { report: ImportReport; failed: boolean }) {
           <dd>{report.updated}</dd>
         </div>
         <div>
+          <dt>{t('import_unchanged')}</dt>
+          <dd>{report.unchanged}</dd>
+        </div>
+        <div>
           <dt>{t('import_rejected')}</dt>
           <dd class={rejected.length ? 'bad' : ''}>{rejected.length}</dd>
         </div>
