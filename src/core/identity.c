@@ -206,31 +206,23 @@ identity_workspace_add(struct db_conn *c, const char *slug, const char *name, in
 static enum adv_err
 read_workspaces(struct db_stmt *st, struct arena *a, struct workspace **out, size_t *n)
 {
-	size_t cap = 8, len = 0;
-	struct workspace *v = arena_alloc(a, cap * sizeof(*v));
+	size_t cap = 0, len = 0;
+	struct workspace *v = NULL, *grown;
 	enum adv_err rc;
 	bool row;
 
-	while (v != NULL && (rc = db_step(st, &row)) == ADV_OK && row) {
-		if (len == cap) {
-			struct workspace *w = arena_alloc(a, 2 * cap * sizeof(*w));
-
-			if (w == NULL) {
-				db_done(st);
-				return ADV_ENOMEM;
-			}
-			memcpy(w, v, len * sizeof(*w));
-			v = w;
-			cap *= 2;
+	while ((rc = db_step(st, &row)) == ADV_OK && row) {
+		if ((grown = arena_array_room(a, v, &cap, len, sizeof(*v))) == NULL) {
+			db_done(st);
+			return ADV_ENOMEM;
 		}
+		v = grown;
 		v[len].id = db_col_int(st, 0);
 		v[len].slug = arena_strdup(a, db_col_text(st, 1));
 		v[len].name = arena_strdup(a, db_col_text(st, 2));
 		v[len].role = role_parse(db_col_text(st, 3));
 		len++;
 	}
-	if (v == NULL)
-		return ADV_ENOMEM;
 	*out = v;
 	*n = len;
 	return rc;
@@ -293,31 +285,23 @@ identity_workspace_touch(struct db_conn *c, int64_t ws_id)
 static enum adv_err
 read_members(struct db_stmt *st, struct arena *a, struct member **out, size_t *n)
 {
-	size_t cap = 16, len = 0;
-	struct member *v = arena_alloc(a, cap * sizeof(*v));
-	enum adv_err rc = ADV_OK;
+	size_t cap = 0, len = 0;
+	struct member *v = NULL, *grown;
+	enum adv_err rc;
 	bool row;
 
-	while (v != NULL && (rc = db_step(st, &row)) == ADV_OK && row) {
-		if (len == cap) {
-			struct member *w = arena_alloc(a, 2 * cap * sizeof(*w));
-
-			if (w == NULL) {
-				db_done(st);
-				return ADV_ENOMEM;
-			}
-			memcpy(w, v, len * sizeof(*w));
-			v = w;
-			cap *= 2;
+	while ((rc = db_step(st, &row)) == ADV_OK && row) {
+		if ((grown = arena_array_room(a, v, &cap, len, sizeof(*v))) == NULL) {
+			db_done(st);
+			return ADV_ENOMEM;
 		}
+		v = grown;
 		v[len].user_id = db_col_int(st, 0);
 		v[len].email = arena_strdup(a, db_col_text(st, 1));
 		v[len].name = arena_strdup(a, db_col_text(st, 2));
 		v[len].role = role_parse(db_col_text(st, 3));
 		len++;
 	}
-	if (v == NULL)
-		return ADV_ENOMEM;
 	*out = v;
 	*n = len;
 	return rc;

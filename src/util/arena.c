@@ -129,6 +129,22 @@ arena_zalloc(struct arena *a, size_t n)
 	return p;
 }
 
+void *
+arena_array_room(struct arena *a, void *array, size_t *cap, size_t len, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 8;
+	void *p;
+
+	if (len < *cap)
+		return array;
+	if (size == 0 || ncap > SIZE_MAX / size || (p = arena_alloc(a, ncap * size)) == NULL)
+		return NULL;
+	if (len > 0)
+		memcpy(p, array, len * size);
+	*cap = ncap;
+	return p;
+}
+
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {

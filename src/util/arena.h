@@ -40,6 +40,15 @@ void *arena_alloc(struct arena *a, size_t n);
 /* As arena_alloc, zero-filled. */
 void *arena_zalloc(struct arena *a, size_t n);
 
+/*
+ * Room for element number len of an arena array of size-byte elements: while
+ * len < *cap the array itself is returned; otherwise a new array of twice the
+ * capacity (8 at first) is allocated, the len elements copied into it, *cap
+ * updated, and the new array returned. array may be NULL when *cap is 0.
+ * NULL when out of memory (the old array stays valid).
+ */
+void *arena_array_room(struct arena *a, void *array, size_t *cap, size_t len, size_t size);
+
 /* A NUL-terminated copy of the first n bytes of s, owned by the arena; NULL on failure. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 

@@ -188,6 +188,32 @@ test_reset(void **state)
 	assert_null(a.head);
 }
 
+static void
+test_array_room(void **state)
+{
+	struct arena a;
+	size_t cap = 0, len;
+	int *v = NULL, *grown;
+
+	(void)state;
+	arena_init(&a, 0);
+	for (len = 0; len < 1000; len++) {
+		grown = arena_array_room(&a, v, &cap, len, sizeof(*v));
+		assert_non_null(grown);
+		assert_true(cap > len);
+		v = grown;
+		v[len] = (int)len;
+	}
+	for (len = 0; len < 1000; len++)
+		assert_int_equal(v[len], (int)len);
+	assert_int_equal(cap, 1024);
+	/* A size that cannot be represented fails without touching cap. */
+	cap = 8;
+	assert_null(arena_array_room(&a, v, &cap, 8, SIZE_MAX / 4));
+	assert_int_equal(cap, 8);
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -200,6 +226,7 @@ main(void)
 	    cmocka_unit_test(test_strings),
 	    cmocka_unit_test(test_printf_long),
 	    cmocka_unit_test(test_reset),
+	    cmocka_unit_test(test_array_room),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
