@@ -183,8 +183,7 @@ get_members(struct req *r)
 	return resp_json(r, 200, json_pack("{s:o, s:n}", "items", arr, "next_cursor"));
 }
 
-API_ROUTES_DEFINE(auth,
-		  {HTTP_POST, "/api/v1/auth/login", post_login, ACCESS_PUBLIC, ROLE_NONE, 0},
+API_ROUTES_DEFINE(auth, {HTTP_POST, "/api/v1/auth/login", post_login, ACCESS_PUBLIC, ROLE_NONE, 0},
 		  {HTTP_POST, "/api/v1/auth/logout", post_logout, ACCESS_USER, ROLE_NONE, 0},
 		  {HTTP_GET, "/api/v1/me", get_me, ACCESS_USER, ROLE_NONE, 0},
 		  {HTTP_GET, "/api/v1/workspaces", get_workspaces, ACCESS_USER, ROLE_NONE, 0},

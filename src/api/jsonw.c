@@ -18,7 +18,6 @@
 
 static const char ctype_json[] = "application/json; charset=utf-8";
 
-
 void
 jsonw_init(struct jsonw *w, size_t max)
 {
