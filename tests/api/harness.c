@@ -4,11 +4,17 @@
 #include "harness.h"
 
 #include <curl/curl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "api/routes.h"
@@ -258,6 +264,54 @@ hjsonf(struct harness *h, const char *method, int user, const char *json, struct
 	vsnprintf(path, sizeof(path), path_fmt, ap);
 	va_end(ap);
 	return hjson(h, method, path, user, json, out);
+}
+
+int
+hrun(char **out, const char *fmt, ...)
+{
+	char cmd[4096];
+	char buf[4096];
+	size_t len = 0;
+	va_list ap;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	*out = calloc(1, 1);
+	while (*out != NULL && fgets(buf, sizeof(buf), p) != NULL) {
+		size_t n = strlen(buf);
+		char *grown = realloc(*out, len + n + 1);
+
+		if (grown == NULL)
+			break;
+		*out = grown;
+		memcpy(*out + len, buf, n + 1);
+		len += n;
+	}
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+json_t *
+hcall(struct harness *h, const char *method, const char *path, int user, const char *body,
+      const char *const *hdrs, long status)
+{
+	struct hresp r;
+	json_t *j;
+
+	assert_int_equal(hreq(h, method, path, user, body ? "application/json" : NULL, body,
+			      body ? strlen(body) : 0, hdrs, &r),
+			 0);
+	if (r.status != status)
+		fprintf(stderr, "# %s %s: %ld %s\n", method, path, r.status, r.body);
+	assert_int_equal(r.status, status);
+	j = r.json ? json_incref(r.json) : NULL;
+	hresp_free(&r);
+	return j;
 }
 
 char *

@@ -73,6 +73,22 @@ long hjson(struct harness *h, const char *method, const char *path, int user, co
 long hjsonf(struct harness *h, const char *method, int user, const char *json, struct hresp *out,
 	    const char *path_fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/*
+ * Sends method path as user with a JSON body (may be NULL) and extra header
+ * lines (may be NULL), and asserts (cmocka) that the answer has status.
+ * Returns the answer's JSON (a new reference the caller releases), or NULL
+ * when the body was not JSON.
+ */
+json_t *hcall(struct harness *h, const char *method, const char *path, int user, const char *body,
+	      const char *const *hdrs, long status);
+
+/*
+ * Runs a shell command line made from fmt (cmocka-asserts that it starts);
+ * returns its exit status (-1 when it did not exit) and its standard output
+ * in *out, a malloc'ed string the caller frees.
+ */
+int hrun(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The value of response header name (case-insensitive) in a malloc'ed string, or NULL. */
 char *hresp_header(const struct hresp *r, const char *name);
 

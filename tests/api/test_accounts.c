@@ -23,30 +23,11 @@
 
 static struct harness *h;
 
-/* Sends method path as user with body (may be NULL) and extra headers; asserts the status. */
-static json_t *
-call(const char *method, const char *path, int user, const char *body, const char *const *hdrs,
-     long status)
-{
-	struct hresp r;
-	json_t *j;
-
-	assert_int_equal(hreq(h, method, path, user, body ? "application/json" : NULL, body,
-			      body ? strlen(body) : 0, hdrs, &r),
-			 0);
-	if (r.status != status)
-		fprintf(stderr, "# %s %s: %ld %s\n", method, path, r.status, r.body);
-	assert_int_equal(r.status, status);
-	j = r.json ? json_incref(r.json) : NULL;
-	hresp_free(&r);
-	return j;
-}
-
 /* Creates an account as user from body; returns its id. */
 static int64_t
 create(int user, const char *body)
 {
-	json_t *j = call("POST", ACC, user, body, NULL, 201);
+	json_t *j = hcall(h, "POST", ACC, user, body, NULL, 201);
 	int64_t id = json_integer_value(json_object_get(j, "id"));
 
 	assert_true(id > 0);
@@ -101,7 +82,7 @@ count(int user, const char *query)
 	size_t n;
 
 	snprintf(path, sizeof(path), ACC "%s", query);
-	j = call("GET", path, user, NULL, NULL, 200);
+	j = hcall(h, "GET", path, user, NULL, NULL, 200);
 	n = json_array_size(json_object_get(j, "items"));
 	json_decref(j);
 	return n;
@@ -169,7 +150,7 @@ test_create_and_get(void **state)
 	free(etag);
 	hresp_free(&r);
 
-	j = call("POST", ACC, U_OWNER, "{\"name\":\"Минимум\"}", NULL, 201);
+	j = hcall(h, "POST", ACC, U_OWNER, "{\"name\":\"Минимум\"}", NULL, 201);
 	assert_string_equal(str(j, "status"), "prospect");
 	assert_string_equal(str(j, "revenue_currency"), "RUB");
 	assert_true(json_is_null(json_object_get(j, "legal_name")));
@@ -218,7 +199,7 @@ test_validation(void **state)
 	expect_422("POST", ACC, U_OWNER, "{\"name\":\"A\",\"owner_email\":\"other@example.test\"}",
 		   "/owner_email");
 	expect_422("POST", ACC, U_OWNER, "{\"name\":\"A\\u0001B\"}", "/name");
-	json_decref(call("POST", ACC, U_OWNER, "[1,2]", NULL, 422));
+	json_decref(hcall(h, "POST", ACC, U_OWNER, "[1,2]", NULL, 422));
 	p += sprintf(p, "{\"name\":\"");
 	for (int i = 0; i < 301; i++)
 		p += sprintf(p, "я");
@@ -229,10 +210,10 @@ test_validation(void **state)
 		p += sprintf(p, "%s\"t%d\"", i ? "," : "", i);
 	sprintf(p, "]}");
 	expect_422("POST", ACC, U_OWNER, body, "/tags");
-	json_decref(call("GET", ACC "?q=A%01", U_OWNER, NULL, NULL, 422));
-	json_decref(call("POST", ACC, U_OWNER,
-			 "{\"name\":\"Инд\",\"inn\":\"500100732259\",\"employees\":\"1000+\"}",
-			 NULL, 201));
+	json_decref(hcall(h, "GET", ACC "?q=A%01", U_OWNER, NULL, NULL, 422));
+	json_decref(hcall(h, "POST", ACC, U_OWNER,
+			  "{\"name\":\"Инд\",\"inn\":\"500100732259\",\"employees\":\"1000+\"}",
+			  NULL, 201));
 }
 
 static void
@@ -302,14 +283,14 @@ test_churn_rules(void **state)
 	    create(U_OWNER, "{\"name\":\"C1\",\"status\":\"churned\",\"churned_at\":\"2024-01-01\","
 			    "\"churn_reason\":\"цена\"}");
 	expect_422("PATCH", apath(id, NULL), U_OWNER, "{\"churned_at\":null}", "/churned_at");
-	j = call("PATCH", apath(id, NULL), U_OWNER, "{\"status\":\"active\"}", NULL, 200);
+	j = hcall(h, "PATCH", apath(id, NULL), U_OWNER, "{\"status\":\"active\"}", NULL, 200);
 	assert_true(json_is_null(json_object_get(j, "churned_at")));
 	assert_true(json_is_null(json_object_get(j, "churn_reason")));
 	json_decref(j);
 	expect_422("PATCH", apath(id, NULL), U_OWNER, "{\"churn_reason\":\"x\"}", "/churn_reason");
 	expect_422("PATCH", apath(id, NULL), U_OWNER, "{\"status\":\"churned\"}", "/churned_at");
-	j = call("PATCH", apath(id, NULL), U_OWNER,
-		 "{\"status\":\"churned\",\"churned_at\":\"2025-03-01\"}", NULL, 200);
+	j = hcall(h, "PATCH", apath(id, NULL), U_OWNER,
+		  "{\"status\":\"churned\",\"churned_at\":\"2025-03-01\"}", NULL, 200);
 	assert_string_equal(str(j, "churned_at"), "2025-03-01");
 	json_decref(j);
 }
@@ -327,7 +308,7 @@ test_external_id_unique(void **state)
 	    409);
 	assert_true(hresp_has_pointer(&r, "/external_id"));
 	hresp_free(&r);
-	json_decref(call("DELETE", apath(id, NULL), U_OWNER, NULL, NULL, 204));
+	json_decref(hcall(h, "DELETE", apath(id, NULL), U_OWNER, NULL, NULL, 204));
 	assert_int_equal(
 	    hjson(h, "POST", ACC, U_OWNER, "{\"name\":\"E2\",\"external_id\":\"crm-uniq\"}", &r),
 	    409);
@@ -336,11 +317,11 @@ test_external_id_unique(void **state)
 	assert_int_equal(
 	    hjson(h, "PATCH", apath(id, NULL), U_OWNER, "{\"external_id\":\"crm-uniq\"}", &r), 409);
 	hresp_free(&r);
-	json_decref(
-	    call("PATCH", apath(id, NULL), U_OWNER, "{\"external_id\":\"crm-uniq-2\"}", NULL, 200));
+	json_decref(hcall(h, "PATCH", apath(id, NULL), U_OWNER, "{\"external_id\":\"crm-uniq-2\"}",
+			  NULL, 200));
 	/* Another workspace may use the same external id. */
-	json_decref(call("POST", ACC_OTHER, U_OTHER,
-			 "{\"name\":\"E\",\"external_id\":\"crm-uniq\"}", NULL, 201));
+	json_decref(hcall(h, "POST", ACC_OTHER, U_OTHER,
+			  "{\"name\":\"E\",\"external_id\":\"crm-uniq\"}", NULL, 201));
 }
 
 static void
@@ -356,19 +337,19 @@ test_patch_and_if_match(void **state)
 
 	(void)state;
 	id = create(U_OWNER, "{\"name\":\"P1\",\"legal_name\":\"АО П1\",\"tags\":[\"a\"]}");
-	j = call("PATCH", apath(id, NULL), U_OWNER, "{\"legal_name\":null,\"tags\":[\"b\",\"c\"]}",
-		 match1, 200);
+	j = hcall(h, "PATCH", apath(id, NULL), U_OWNER,
+		  "{\"legal_name\":null,\"tags\":[\"b\",\"c\"]}", match1, 200);
 	assert_true(json_is_null(json_object_get(j, "legal_name")));
 	assert_int_equal(json_array_size(json_object_get(j, "tags")), 2);
 	assert_int_equal(num(j, "version"), 2);
 	json_decref(j);
-	json_decref(call("PATCH", apath(id, NULL), U_OWNER, "{\"name\":\"P1x\"}", match1, 412));
-	json_decref(call("PATCH", apath(id, NULL), U_OWNER, "{\"name\":\"P1x\"}", bad, 400));
-	json_decref(call("DELETE", apath(id, NULL), U_OWNER, NULL, match1, 412));
+	json_decref(hcall(h, "PATCH", apath(id, NULL), U_OWNER, "{\"name\":\"P1x\"}", match1, 412));
+	json_decref(hcall(h, "PATCH", apath(id, NULL), U_OWNER, "{\"name\":\"P1x\"}", bad, 400));
+	json_decref(hcall(h, "DELETE", apath(id, NULL), U_OWNER, NULL, match1, 412));
 	expect_422("PATCH", apath(id, NULL), U_OWNER, "{\"name\":null}", "/name");
 	expect_422("PATCH", apath(id, NULL), U_OWNER, "{\"version\":5}", "/version");
 	/* A patch that changes nothing keeps the version. */
-	j = call("PATCH", apath(id, NULL), U_OWNER, "{\"name\":\"P1\"}", match2, 200);
+	j = hcall(h, "PATCH", apath(id, NULL), U_OWNER, "{\"name\":\"P1\"}", match2, 200);
 	assert_int_equal(num(j, "version"), 2);
 	json_decref(j);
 	assert_int_equal(hjson(h, "PATCH", apath(id, NULL), U_OWNER, "{\"name\":\"P2\"}", &r), 200);
@@ -376,8 +357,8 @@ test_patch_and_if_match(void **state)
 	assert_string_equal(etag, "\"3\"");
 	free(etag);
 	hresp_free(&r);
-	json_decref(call("DELETE", apath(id, NULL), U_OWNER, NULL, match2, 412));
-	json_decref(call("POST", apath(id, "/restore"), U_OWNER, NULL, match2, 412));
+	json_decref(hcall(h, "DELETE", apath(id, NULL), U_OWNER, NULL, match2, 412));
+	json_decref(hcall(h, "POST", apath(id, "/restore"), U_OWNER, NULL, match2, 412));
 	assert_int_equal(count(U_OWNER, "?tag=b&q=p2"), 1);
 	assert_int_equal(count(U_OWNER, "?tag=a&q=p2"), 0);
 }
@@ -392,21 +373,21 @@ test_archive_restore(void **state)
 	(void)state;
 	id = create(U_OWNER, "{\"name\":\"Архивная компания\"}");
 	assert_int_equal(count(U_OWNER, "?q=архивная"), 1);
-	json_decref(call("DELETE", apath(id, NULL), U_OWNER, NULL, match, 204));
+	json_decref(hcall(h, "DELETE", apath(id, NULL), U_OWNER, NULL, match, 204));
 	assert_int_equal(count(U_OWNER, "?q=архивная"), 0);
 	assert_int_equal(count(U_OWNER, "?q=архивная&archived=true"), 1);
-	j = call("GET", apath(id, NULL), U_VIEWER, NULL, NULL, 200);
+	j = hcall(h, "GET", apath(id, NULL), U_VIEWER, NULL, NULL, 200);
 	assert_non_null(str(j, "archived_at"));
 	assert_int_equal(num(j, "version"), 2);
 	json_decref(j);
-	json_decref(call("DELETE", apath(id, NULL), U_OWNER, NULL, NULL, 204));
-	j = call("POST", apath(id, "/restore"), U_OWNER, NULL, NULL, 200);
+	json_decref(hcall(h, "DELETE", apath(id, NULL), U_OWNER, NULL, NULL, 204));
+	j = hcall(h, "POST", apath(id, "/restore"), U_OWNER, NULL, NULL, 200);
 	assert_true(json_is_null(json_object_get(j, "archived_at")));
 	assert_int_equal(num(j, "version"), 3);
 	json_decref(j);
 	assert_int_equal(count(U_OWNER, "?q=архивная"), 1);
 	assert_int_equal(count(U_OWNER, "?q=архивная&archived=false"), 1);
-	json_decref(call("GET", ACC "?archived=maybe", U_OWNER, NULL, NULL, 422));
+	json_decref(hcall(h, "GET", ACC "?archived=maybe", U_OWNER, NULL, NULL, 422));
 }
 
 static void
@@ -428,7 +409,7 @@ test_search(void **state)
 	assert_int_equal(count(U_VIEWER, "?q=e_c"), 1);
 	assert_int_equal(count(U_VIEWER, "?q=e%25c"), 0);
 	assert_int_equal(count(U_VIEWER, "?q=zzzz-nothing"), 0);
-	json_decref(call("GET", ACC "?q=%C3%28", U_VIEWER, NULL, NULL, 422));
+	json_decref(hcall(h, "GET", ACC "?q=%C3%28", U_VIEWER, NULL, NULL, 422));
 }
 
 static void
@@ -454,8 +435,8 @@ test_filters_and_facets(void **state)
 	assert_int_equal(count(U_VIEWER, "?tag=%D1%82%D0%B5%D0%B3-%D1%84"), 1);
 	assert_int_equal(count(U_VIEWER, "?owner=manager2@example.test"), 1);
 	assert_int_equal(count(U_VIEWER, "?owner=MANAGER2@example.test&status=active"), 0);
-	json_decref(call("GET", ACC "?status=gone", U_VIEWER, NULL, NULL, 422));
-	j = call("GET", ACC "/facets", U_VIEWER, NULL, NULL, 200);
+	json_decref(hcall(h, "GET", ACC "?status=gone", U_VIEWER, NULL, NULL, 422));
+	j = hcall(h, "GET", ACC "/facets", U_VIEWER, NULL, NULL, 200);
 	st = json_object_get(j, "status");
 	assert_int_equal(json_array_size(st), 4);
 	assert_string_equal(json_string_value(json_array_get(st, 2)), "at_risk");
@@ -465,7 +446,7 @@ test_filters_and_facets(void **state)
 	assert_true(json_array_size(json_object_get(j, "industry")) >= 1);
 	assert_true(json_array_size(json_object_get(j, "region")) >= 2);
 	json_decref(j);
-	j = call("GET", ACC_OTHER "/facets", U_OTHER, NULL, NULL, 200);
+	j = hcall(h, "GET", ACC_OTHER "/facets", U_OTHER, NULL, NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "segment")), 0);
 	json_decref(j);
 }
@@ -485,7 +466,7 @@ walk(const char *query, unsigned limit, int64_t *seen, size_t cap, const char *k
 
 		snprintf(path, sizeof(path), ACC "?%s&limit=%u%s%s", query, limit,
 			 cursor[0] ? "&cursor=" : "", cursor);
-		j = call("GET", path, U_VIEWER, NULL, NULL, 200);
+		j = hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200);
 		items = json_object_get(j, "items");
 		assert_true(json_array_size(items) <= limit);
 		json_array_foreach(items, i, it)
@@ -565,7 +546,7 @@ test_pagination_every_sort(void **state)
 				 i % 3, (i % 5) * 1000);
 		create(U_OWNER, body);
 	}
-	j = call("GET", ACC "?segment=pages&limit=500", U_VIEWER, NULL, NULL, 200);
+	j = hcall(h, "GET", ACC "?segment=pages&limit=500", U_VIEWER, NULL, NULL, 200);
 	total = json_array_size(json_object_get(j, "items"));
 	assert_int_equal(total, 23);
 	assert_true(json_is_null(json_object_get(j, "next_cursor")));
@@ -577,7 +558,7 @@ test_pagination_every_sort(void **state)
 					 total);
 		}
 	/* The whole workspace, default order, pages of 10. */
-	j = call("GET", ACC "?limit=500", U_VIEWER, NULL, NULL, 200);
+	j = hcall(h, "GET", ACC "?limit=500", U_VIEWER, NULL, NULL, 200);
 	total = json_array_size(json_object_get(j, "items"));
 	json_decref(j);
 	assert_int_equal(walk("sort=name", 10, seen, 256, "name", false), total);
@@ -593,22 +574,22 @@ test_created_order_is_id_order(void **state)
 	(void)state;
 	for (int i = 0; i < 5; i++)
 		ids[i] = create(U_OWNER, "{\"name\":\"Created order\",\"segment\":\"created\"}");
-	j = call("GET", ACC "?segment=created&sort=created_at&limit=500", U_VIEWER, NULL, NULL,
-		 200);
+	j = hcall(h, "GET", ACC "?segment=created&sort=created_at&limit=500", U_VIEWER, NULL, NULL,
+		  200);
 	items = json_object_get(j, "items");
 	assert_int_equal(json_array_size(items), 5);
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(num(json_array_get(items, i), "id"), ids[i]);
 	json_decref(j);
-	j = call("GET", ACC "?segment=created&sort=-created_at&limit=500", U_VIEWER, NULL, NULL,
-		 200);
+	j = hcall(h, "GET", ACC "?segment=created&sort=-created_at&limit=500", U_VIEWER, NULL, NULL,
+		  200);
 	items = json_object_get(j, "items");
 	assert_int_equal(json_array_size(items), 5);
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(num(json_array_get(items, i), "id"), ids[4 - i]);
 	json_decref(j);
 	/* Over the whole workspace too, where other tests' accounts come first. */
-	j = call("GET", ACC "?sort=created_at&limit=500", U_VIEWER, NULL, NULL, 200);
+	j = hcall(h, "GET", ACC "?sort=created_at&limit=500", U_VIEWER, NULL, NULL, 200);
 	items = json_object_get(j, "items");
 	prev = 0;
 	for (size_t i = 0; i < json_array_size(items); i++) {
@@ -627,20 +608,20 @@ test_list_parameters(void **state)
 	(void)state;
 	create(U_OWNER, "{\"name\":\"L1\"}");
 	create(U_OWNER, "{\"name\":\"L2\"}");
-	json_decref(call("GET", ACC "?limit=0", U_VIEWER, NULL, NULL, 422));
-	json_decref(call("GET", ACC "?limit=501", U_VIEWER, NULL, NULL, 422));
-	json_decref(call("GET", ACC "?limit=ten", U_VIEWER, NULL, NULL, 422));
-	json_decref(call("GET", ACC "?sort=size", U_VIEWER, NULL, NULL, 422));
-	json_decref(call("GET", ACC "?cursor=garbage!", U_VIEWER, NULL, NULL, 422));
-	json_decref(call("GET", ACC "?cursor=WyJuYW1lIiwiQSJd", U_VIEWER, NULL, NULL, 422));
-	j = call("GET", ACC "?limit=1", U_VIEWER, NULL, NULL, 200);
+	json_decref(hcall(h, "GET", ACC "?limit=0", U_VIEWER, NULL, NULL, 422));
+	json_decref(hcall(h, "GET", ACC "?limit=501", U_VIEWER, NULL, NULL, 422));
+	json_decref(hcall(h, "GET", ACC "?limit=ten", U_VIEWER, NULL, NULL, 422));
+	json_decref(hcall(h, "GET", ACC "?sort=size", U_VIEWER, NULL, NULL, 422));
+	json_decref(hcall(h, "GET", ACC "?cursor=garbage!", U_VIEWER, NULL, NULL, 422));
+	json_decref(hcall(h, "GET", ACC "?cursor=WyJuYW1lIiwiQSJd", U_VIEWER, NULL, NULL, 422));
+	j = hcall(h, "GET", ACC "?limit=1", U_VIEWER, NULL, NULL, 200);
 	assert_non_null(str(j, "next_cursor"));
 	snprintf(path, sizeof(path), ACC "?limit=1&sort=-revenue&cursor=%s", str(j, "next_cursor"));
-	json_decref(call("GET", path, U_VIEWER, NULL, NULL, 422));
+	json_decref(hcall(h, "GET", path, U_VIEWER, NULL, NULL, 422));
 	snprintf(path, sizeof(path), ACC "?limit=1&cursor=%s", str(j, "next_cursor"));
 	json_decref(j);
-	json_decref(call("GET", path, U_VIEWER, NULL, NULL, 200));
-	j = call("GET", ACC, U_VIEWER, NULL, NULL, 200);
+	json_decref(hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200));
+	j = hcall(h, "GET", ACC, U_VIEWER, NULL, NULL, 200);
 	assert_true(json_array_size(json_object_get(j, "items")) <= 50);
 	json_decref(j);
 	{
@@ -661,11 +642,11 @@ test_audit(void **state)
 
 	(void)state;
 	id = create(U_ANALYST, "{\"name\":\"Аудит\",\"tags\":[\"x\"]}");
-	json_decref(call("PATCH", apath(id, NULL), U_OWNER,
-			 "{\"name\":\"Аудит 2\",\"revenue\":10.5,\"tags\":[]}", NULL, 200));
-	json_decref(call("DELETE", apath(id, NULL), U_OWNER, NULL, NULL, 204));
-	json_decref(call("POST", apath(id, "/restore"), U_ANALYST, NULL, NULL, 200));
-	j = call("GET", apath(id, "/audit"), U_VIEWER, NULL, NULL, 200);
+	json_decref(hcall(h, "PATCH", apath(id, NULL), U_OWNER,
+			  "{\"name\":\"Аудит 2\",\"revenue\":10.5,\"tags\":[]}", NULL, 200));
+	json_decref(hcall(h, "DELETE", apath(id, NULL), U_OWNER, NULL, NULL, 204));
+	json_decref(hcall(h, "POST", apath(id, "/restore"), U_ANALYST, NULL, NULL, 200));
+	j = hcall(h, "GET", apath(id, "/audit"), U_VIEWER, NULL, NULL, 200);
 	items = json_object_get(j, "items");
 	assert_int_equal(json_array_size(items), 4);
 	assert_true(json_is_null(json_object_get(j, "next_cursor")));
@@ -695,21 +676,21 @@ test_audit(void **state)
 			    "Аудит");
 	json_decref(j);
 
-	j = call("GET", apath(id, "/audit?limit=3"), U_VIEWER, NULL, NULL, 200);
+	j = hcall(h, "GET", apath(id, "/audit?limit=3"), U_VIEWER, NULL, NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 3);
 	assert_non_null(str(j, "next_cursor"));
 	snprintf(path, sizeof(path), ACC "/%lld/audit?limit=3&cursor=%.400s", (long long)id,
 		 str(j, "next_cursor"));
 	json_decref(j);
-	j = call("GET", path, U_VIEWER, NULL, NULL, 200);
+	j = hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
 	assert_string_equal(str(json_array_get(json_object_get(j, "items"), 0), "action"),
 			    "create");
 	assert_true(json_is_null(json_object_get(j, "next_cursor")));
 	json_decref(j);
-	json_decref(call("GET", apath(id, "/audit?cursor=x"), U_VIEWER, NULL, NULL, 422));
-	json_decref(call("GET", apath(id, "/audit?limit=0"), U_VIEWER, NULL, NULL, 422));
-	json_decref(call("GET", apath(99999999, "/audit"), U_VIEWER, NULL, NULL, 404));
+	json_decref(hcall(h, "GET", apath(id, "/audit?cursor=x"), U_VIEWER, NULL, NULL, 422));
+	json_decref(hcall(h, "GET", apath(id, "/audit?limit=0"), U_VIEWER, NULL, NULL, 422));
+	json_decref(hcall(h, "GET", apath(99999999, "/audit"), U_VIEWER, NULL, NULL, 404));
 }
 
 static void
@@ -720,51 +701,53 @@ test_roles(void **state)
 
 	(void)state;
 	/* Viewers read only. */
-	json_decref(call("POST", ACC, U_VIEWER, "{\"name\":\"V\"}", NULL, 403));
+	json_decref(hcall(h, "POST", ACC, U_VIEWER, "{\"name\":\"V\"}", NULL, 403));
 	nobody = create(U_OWNER, "{\"name\":\"Ничья\"}");
-	json_decref(call("GET", apath(nobody, NULL), U_VIEWER, NULL, NULL, 200));
-	json_decref(call("PATCH", apath(nobody, NULL), U_VIEWER, "{\"name\":\"V\"}", NULL, 403));
-	json_decref(call("DELETE", apath(nobody, NULL), U_VIEWER, NULL, NULL, 403));
-	json_decref(call("POST", apath(nobody, "/restore"), U_VIEWER, NULL, NULL, 403));
+	json_decref(hcall(h, "GET", apath(nobody, NULL), U_VIEWER, NULL, NULL, 200));
+	json_decref(
+	    hcall(h, "PATCH", apath(nobody, NULL), U_VIEWER, "{\"name\":\"V\"}", NULL, 403));
+	json_decref(hcall(h, "DELETE", apath(nobody, NULL), U_VIEWER, NULL, NULL, 403));
+	json_decref(hcall(h, "POST", apath(nobody, "/restore"), U_VIEWER, NULL, NULL, 403));
 	/* Managers create accounts they own, and change only those. */
-	j = call("POST", ACC, U_MANAGER, "{\"name\":\"Моя\"}", NULL, 201);
+	j = hcall(h, "POST", ACC, U_MANAGER, "{\"name\":\"Моя\"}", NULL, 201);
 	mine = num(j, "id");
 	assert_string_equal(str(j, "owner_email"), "manager@example.test");
 	json_decref(j);
-	json_decref(call("POST", ACC, U_MANAGER,
-			 "{\"name\":\"Чужая\",\"owner_email\":\"manager2@example.test\"}", NULL,
-			 403));
-	json_decref(call("POST", ACC, U_MANAGER,
-			 "{\"name\":\"Моя 2\",\"owner_email\":\"MANAGER@example.test\"}", NULL,
-			 201));
+	json_decref(hcall(h, "POST", ACC, U_MANAGER,
+			  "{\"name\":\"Чужая\",\"owner_email\":\"manager2@example.test\"}", NULL,
+			  403));
+	json_decref(hcall(h, "POST", ACC, U_MANAGER,
+			  "{\"name\":\"Моя 2\",\"owner_email\":\"MANAGER@example.test\"}", NULL,
+			  201));
 	theirs = create(U_MANAGER2, "{\"name\":\"Его\"}");
-	json_decref(call("PATCH", apath(mine, NULL), U_MANAGER, "{\"segment\":\"S\"}", NULL, 200));
 	json_decref(
-	    call("PATCH", apath(theirs, NULL), U_MANAGER, "{\"segment\":\"S\"}", NULL, 403));
+	    hcall(h, "PATCH", apath(mine, NULL), U_MANAGER, "{\"segment\":\"S\"}", NULL, 200));
 	json_decref(
-	    call("PATCH", apath(nobody, NULL), U_MANAGER, "{\"segment\":\"S\"}", NULL, 403));
-	json_decref(call("DELETE", apath(theirs, NULL), U_MANAGER, NULL, NULL, 403));
-	json_decref(call("POST", apath(theirs, "/restore"), U_MANAGER, NULL, NULL, 403));
-	json_decref(call("PATCH", apath(mine, NULL), U_MANAGER,
-			 "{\"owner_email\":\"manager2@example.test\"}", NULL, 403));
+	    hcall(h, "PATCH", apath(theirs, NULL), U_MANAGER, "{\"segment\":\"S\"}", NULL, 403));
 	json_decref(
-	    call("PATCH", apath(mine, NULL), U_MANAGER, "{\"owner_email\":null}", NULL, 403));
-	json_decref(call("DELETE", apath(mine, NULL), U_MANAGER, NULL, NULL, 204));
-	json_decref(call("POST", apath(mine, "/restore"), U_MANAGER, NULL, NULL, 200));
-	json_decref(call("GET", apath(theirs, "/audit"), U_MANAGER, NULL, NULL, 200));
+	    hcall(h, "PATCH", apath(nobody, NULL), U_MANAGER, "{\"segment\":\"S\"}", NULL, 403));
+	json_decref(hcall(h, "DELETE", apath(theirs, NULL), U_MANAGER, NULL, NULL, 403));
+	json_decref(hcall(h, "POST", apath(theirs, "/restore"), U_MANAGER, NULL, NULL, 403));
+	json_decref(hcall(h, "PATCH", apath(mine, NULL), U_MANAGER,
+			  "{\"owner_email\":\"manager2@example.test\"}", NULL, 403));
+	json_decref(
+	    hcall(h, "PATCH", apath(mine, NULL), U_MANAGER, "{\"owner_email\":null}", NULL, 403));
+	json_decref(hcall(h, "DELETE", apath(mine, NULL), U_MANAGER, NULL, NULL, 204));
+	json_decref(hcall(h, "POST", apath(mine, "/restore"), U_MANAGER, NULL, NULL, 200));
+	json_decref(hcall(h, "GET", apath(theirs, "/audit"), U_MANAGER, NULL, NULL, 200));
 	/* Analysts and owners change everything, owners included. */
-	j = call("PATCH", apath(theirs, NULL), U_ANALYST,
-		 "{\"owner_email\":\"manager@example.test\"}", NULL, 200);
+	j = hcall(h, "PATCH", apath(theirs, NULL), U_ANALYST,
+		  "{\"owner_email\":\"manager@example.test\"}", NULL, 200);
 	assert_string_equal(str(j, "owner_email"), "manager@example.test");
 	json_decref(j);
 	json_decref(
-	    call("PATCH", apath(theirs, NULL), U_MANAGER, "{\"segment\":\"S\"}", NULL, 200));
+	    hcall(h, "PATCH", apath(theirs, NULL), U_MANAGER, "{\"segment\":\"S\"}", NULL, 200));
 	json_decref(
-	    call("PATCH", apath(theirs, NULL), U_ADMIN, "{\"owner_email\":null}", NULL, 200));
+	    hcall(h, "PATCH", apath(theirs, NULL), U_ADMIN, "{\"owner_email\":null}", NULL, 200));
 	json_decref(
-	    call("PATCH", apath(theirs, NULL), U_MANAGER, "{\"segment\":\"T\"}", NULL, 403));
+	    hcall(h, "PATCH", apath(theirs, NULL), U_MANAGER, "{\"segment\":\"T\"}", NULL, 403));
 	/* Not a member of acme: the workspace does not exist for them. */
-	json_decref(call("GET", ACC, U_OTHER, NULL, NULL, 404));
+	json_decref(hcall(h, "GET", ACC, U_OTHER, NULL, NULL, 404));
 }
 
 static void
@@ -775,25 +758,26 @@ test_foreign_ids(void **state)
 	char path[256];
 
 	(void)state;
-	j = call("POST", ACC_OTHER, U_OTHER, "{\"name\":\"Чужое пространство\"}", NULL, 201);
+	j = hcall(h, "POST", ACC_OTHER, U_OTHER, "{\"name\":\"Чужое пространство\"}", NULL, 201);
 	foreign = num(j, "id");
 	json_decref(j);
-	json_decref(call("GET", apath(foreign, NULL), U_OWNER, NULL, NULL, 404));
-	json_decref(call("GET", apath(foreign, NULL), U_ADMIN, NULL, NULL, 404));
-	json_decref(call("PATCH", apath(foreign, NULL), U_OWNER, "{\"name\":\"x\"}", NULL, 404));
-	json_decref(call("DELETE", apath(foreign, NULL), U_OWNER, NULL, NULL, 404));
-	json_decref(call("POST", apath(foreign, "/restore"), U_OWNER, NULL, NULL, 404));
-	json_decref(call("GET", apath(foreign, "/audit"), U_OWNER, NULL, NULL, 404));
-	json_decref(call("GET", apath(foreign, "/suppliers"), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "GET", apath(foreign, NULL), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "GET", apath(foreign, NULL), U_ADMIN, NULL, NULL, 404));
 	json_decref(
-	    call("POST", apath(foreign, "/suppliers"), U_OWNER, "{\"share_pct\":10}", NULL, 404));
-	json_decref(call("PATCH", apath(foreign, "/suppliers/1"), U_OWNER, "{\"share_pct\":10}",
-			 NULL, 404));
-	json_decref(call("DELETE", apath(foreign, "/suppliers/1"), U_OWNER, NULL, NULL, 404));
+	    hcall(h, "PATCH", apath(foreign, NULL), U_OWNER, "{\"name\":\"x\"}", NULL, 404));
+	json_decref(hcall(h, "DELETE", apath(foreign, NULL), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "POST", apath(foreign, "/restore"), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "GET", apath(foreign, "/audit"), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "GET", apath(foreign, "/suppliers"), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "POST", apath(foreign, "/suppliers"), U_OWNER, "{\"share_pct\":10}",
+			  NULL, 404));
+	json_decref(hcall(h, "PATCH", apath(foreign, "/suppliers/1"), U_OWNER, "{\"share_pct\":10}",
+			  NULL, 404));
+	json_decref(hcall(h, "DELETE", apath(foreign, "/suppliers/1"), U_OWNER, NULL, NULL, 404));
 	assert_int_equal(count(U_OWNER, "?q=%D1%87%D1%83%D0%B6%D0%BE%D0%B5"), 0);
 	snprintf(path, sizeof(path), ACC_OTHER "/%lld", (long long)foreign);
-	json_decref(call("GET", path, U_OTHER, NULL, NULL, 200));
-	json_decref(call("GET", path, U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "GET", path, U_OTHER, NULL, NULL, 200));
+	json_decref(hcall(h, "GET", path, U_OWNER, NULL, NULL, 404));
 }
 
 int

@@ -14,39 +14,13 @@
 
 #include <cmocka.h>
 
+#include "harness.h"
+
 #include <sqlite3.h>
 
 static char dir[256];
 static char db[300];
 static const char *bin;
-
-/* Runs a shell command line; returns its exit status and its stdout (malloc'ed) in *out. */
-static int
-run(char **out, const char *fmt, ...)
-{
-	char cmd[4096];
-	char buf[4096];
-	size_t len = 0;
-	va_list ap;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	*out = calloc(1, 1);
-	while (fgets(buf, sizeof(buf), p) != NULL) {
-		size_t n = strlen(buf);
-
-		*out = realloc(*out, len + n + 1);
-		memcpy(*out + len, buf, n + 1);
-		len += n;
-	}
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static void
 test_help_and_usage(void **state)
@@ -54,20 +28,20 @@ test_help_and_usage(void **state)
 	char *out;
 
 	(void)state;
-	assert_int_equal(run(&out, "%s help", bin), 0);
+	assert_int_equal(hrun(&out, "%s help", bin), 0);
 	assert_non_null(strstr(out, "serve"));
 	assert_non_null(strstr(out, "import"));
 	free(out);
-	assert_int_equal(run(&out, "%s help user", bin), 0);
+	assert_int_equal(hrun(&out, "%s help user", bin), 0);
 	assert_non_null(strstr(out, "--password-stdin"));
 	free(out);
-	assert_int_equal(run(&out, "%s no-such-command 2>&1", bin), 2);
+	assert_int_equal(hrun(&out, "%s no-such-command 2>&1", bin), 2);
 	assert_non_null(strstr(out, "unknown command"));
 	free(out);
-	assert_int_equal(run(&out, "%s workspace add --bogus 2>&1", bin), 2);
+	assert_int_equal(hrun(&out, "%s workspace add --bogus 2>&1", bin), 2);
 	assert_non_null(strstr(out, "--bogus"));
 	free(out);
-	assert_int_equal(run(&out, "%s serve --threads many 2>&1", bin), 2);
+	assert_int_equal(hrun(&out, "%s serve --threads many 2>&1", bin), 2);
 	free(out);
 }
 
@@ -77,54 +51,54 @@ test_migrate_and_accounts(void **state)
 	char *out, *token;
 
 	(void)state;
-	assert_int_equal(run(&out, "%s migrate --db %s", bin, db), 0);
+	assert_int_equal(hrun(&out, "%s migrate --db %s", bin, db), 0);
 	assert_non_null(strstr(out, "applied"));
 	free(out);
-	assert_int_equal(run(&out, "%s --db %s migrate", bin, db), 0);
+	assert_int_equal(hrun(&out, "%s --db %s migrate", bin, db), 0);
 	assert_non_null(strstr(out, "0 migrations applied"));
 	free(out);
 	assert_int_equal(
-	    run(&out, "%s workspace add --db %s --slug acme --name 'ООО Акме'", bin, db), 0);
+	    hrun(&out, "%s workspace add --db %s --slug acme --name 'ООО Акме'", bin, db), 0);
 	free(out);
 	assert_int_equal(
-	    run(&out, "%s workspace add --db %s --slug acme --name Again 2>&1", bin, db), 1);
+	    hrun(&out, "%s workspace add --db %s --slug acme --name Again 2>&1", bin, db), 1);
 	assert_non_null(strstr(out, "exists"));
 	free(out);
-	assert_int_equal(run(&out,
-			     "printf 'long enough pw\\n' | %s user add --db %s --email Me@Acme.ru "
-			     "--name 'Мария' --role owner --workspace acme --password-stdin",
-			     bin, db),
+	assert_int_equal(hrun(&out,
+			      "printf 'long enough pw\\n' | %s user add --db %s --email Me@Acme.ru "
+			      "--name 'Мария' --role owner --workspace acme --password-stdin",
+			      bin, db),
 			 0);
 	free(out);
-	assert_int_equal(run(&out,
-			     "printf 'short\\n' | %s user add --db %s --email x@acme.ru --name X "
-			     "--role owner --workspace acme --password-stdin 2>&1",
-			     bin, db),
+	assert_int_equal(hrun(&out,
+			      "printf 'short\\n' | %s user add --db %s --email x@acme.ru --name X "
+			      "--role owner --workspace acme --password-stdin 2>&1",
+			      bin, db),
 			 1);
 	assert_non_null(strstr(out, "password"));
 	free(out);
-	assert_int_equal(run(&out,
-			     "%s user add --db %s --email y@acme.ru --name Y --role chief "
-			     "--workspace acme 2>&1",
-			     bin, db),
+	assert_int_equal(hrun(&out,
+			      "%s user add --db %s --email y@acme.ru --name Y --role chief "
+			      "--workspace acme 2>&1",
+			      bin, db),
 			 2);
 	free(out);
 	assert_int_equal(
-	    run(&token, "%s token create --db %s --email me@acme.ru --label ci", bin, db), 0);
+	    hrun(&token, "%s token create --db %s --email me@acme.ru --label ci", bin, db), 0);
 	assert_true(strncmp(token, "adv_", 4) == 0);
 	token[strcspn(token, "\n")] = '\0';
-	assert_int_equal(run(&out, "%s token create --db %s --email nobody@acme.ru 2>&1", bin, db),
+	assert_int_equal(hrun(&out, "%s token create --db %s --email nobody@acme.ru 2>&1", bin, db),
 			 1);
 	free(out);
 	/* The token works against a server on that database. */
 	assert_int_equal(
-	    run(&out,
-		"%s serve --db %s --listen 127.0.0.1:0 --no-access-log 2>%s/serve.log & pid=$!; "
-		"for i in $(seq 50); do port=$(sed -n 's/.*(port \\([0-9]*\\)).*/\\1/p' "
-		"%s/serve.log); [ -n \"$port\" ] && break; sleep 0.1; done; "
-		"curl -s -H 'Authorization: Bearer %s' http://127.0.0.1:$port/api/v1/me; "
-		"kill -TERM $pid; wait $pid",
-		bin, db, dir, dir, token),
+	    hrun(&out,
+		 "%s serve --db %s --listen 127.0.0.1:0 --no-access-log 2>%s/serve.log & pid=$!; "
+		 "for i in $(seq 50); do port=$(sed -n 's/.*(port \\([0-9]*\\)).*/\\1/p' "
+		 "%s/serve.log); [ -n \"$port\" ] && break; sleep 0.1; done; "
+		 "curl -s -H 'Authorization: Bearer %s' http://127.0.0.1:$port/api/v1/me; "
+		 "kill -TERM $pid; wait $pid",
+		 bin, db, dir, dir, token),
 	    0);
 	assert_non_null(strstr(out, "\"email\":\"me@acme.ru\""));
 	assert_non_null(strstr(out, "\"slug\":\"acme\""));
@@ -146,10 +120,10 @@ test_refuses_newer_database(void **state)
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(h);
-	assert_int_equal(run(&out, "%s serve --db %s --listen 127.0.0.1:0 2>&1", bin, db), 1);
+	assert_int_equal(hrun(&out, "%s serve --db %s --listen 127.0.0.1:0 2>&1", bin, db), 1);
 	assert_non_null(strstr(out, "newer"));
 	free(out);
-	assert_int_equal(run(&out, "%s migrate --db %s 2>&1", bin, db), 1);
+	assert_int_equal(hrun(&out, "%s migrate --db %s 2>&1", bin, db), 1);
 	free(out);
 }
 
@@ -175,7 +149,7 @@ main(void)
 		return 1;
 	snprintf(db, sizeof(db), "%s/cli.db", dir);
 	failed = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
-	run(&out, "rm -rf '%s'", dir);
+	hrun(&out, "rm -rf '%s'", dir);
 	free(out);
 	return failed;
 }

@@ -22,30 +22,11 @@
 
 static struct harness *h;
 
-/* Sends method path as user with body (may be NULL) and extra headers; asserts the status. */
-static json_t *
-call(const char *method, const char *path, int user, const char *body, const char *const *hdrs,
-     long status)
-{
-	struct hresp r;
-	json_t *j;
-
-	assert_int_equal(hreq(h, method, path, user, body ? "application/json" : NULL, body,
-			      body ? strlen(body) : 0, hdrs, &r),
-			 0);
-	if (r.status != status)
-		fprintf(stderr, "# %s %s: %ld %s\n", method, path, r.status, r.body);
-	assert_int_equal(r.status, status);
-	j = r.json ? json_incref(r.json) : NULL;
-	hresp_free(&r);
-	return j;
-}
-
 /* Creates a competitor in acme as the analyst; returns its id. */
 static int64_t
 create(const char *body)
 {
-	json_t *j = call("POST", COMP, U_ANALYST, body, NULL, 201);
+	json_t *j = hcall(h, "POST", COMP, U_ANALYST, body, NULL, 201);
 	int64_t id = json_integer_value(json_object_get(j, "id"));
 
 	json_decref(j);
@@ -72,7 +53,7 @@ count(const char *query)
 	size_t n;
 
 	snprintf(path, sizeof(path), COMP "%s", query);
-	j = call("GET", path, U_VIEWER, NULL, NULL, 200);
+	j = hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200);
 	n = json_array_size(json_object_get(j, "items"));
 	json_decref(j);
 	return n;
@@ -116,19 +97,19 @@ test_create_get_patch(void **state)
 	free(loc);
 	free(etag);
 	hresp_free(&r);
-	j = call("GET", cpath(id, NULL), U_VIEWER, NULL, NULL, 200);
+	j = hcall(h, "GET", cpath(id, NULL), U_VIEWER, NULL, NULL, 200);
 	assert_string_equal(json_string_value(json_object_get(j, "website")), "https://steel.ru");
 	json_decref(j);
-	j = call("PATCH", cpath(id, NULL), U_OWNER, "{\"notes\":null,\"website\":\"steel.ru\"}",
-		 match1, 200);
+	j = hcall(h, "PATCH", cpath(id, NULL), U_OWNER, "{\"notes\":null,\"website\":\"steel.ru\"}",
+		  match1, 200);
 	assert_true(json_is_null(json_object_get(j, "notes")));
 	assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
 	json_decref(j);
-	json_decref(call("PATCH", cpath(id, NULL), U_OWNER, "{\"notes\":\"x\"}", match1, 412));
-	json_decref(call("DELETE", cpath(id, NULL), U_OWNER, NULL, match1, 412));
-	json_decref(call("GET", cpath(99999999, NULL), U_VIEWER, NULL, NULL, 404));
+	json_decref(hcall(h, "PATCH", cpath(id, NULL), U_OWNER, "{\"notes\":\"x\"}", match1, 412));
+	json_decref(hcall(h, "DELETE", cpath(id, NULL), U_OWNER, NULL, match1, 412));
+	json_decref(hcall(h, "GET", cpath(99999999, NULL), U_VIEWER, NULL, NULL, 404));
 	json_decref(
-	    call("PATCH", cpath(99999999, NULL), U_ANALYST, "{\"notes\":\"x\"}", NULL, 404));
+	    hcall(h, "PATCH", cpath(99999999, NULL), U_ANALYST, "{\"notes\":\"x\"}", NULL, 404));
 }
 
 static void
@@ -155,8 +136,8 @@ test_validation(void **state)
 	hresp_free(&r);
 	assert_int_equal(hjson(h, "GET", COMP, U__MAX, NULL, &r), 401);
 	hresp_free(&r);
-	json_decref(call("GET", COMP "?limit=0", U_VIEWER, NULL, NULL, 422));
-	json_decref(call("GET", COMP "?cursor=zzz", U_VIEWER, NULL, NULL, 422));
+	json_decref(hcall(h, "GET", COMP "?limit=0", U_VIEWER, NULL, NULL, 422));
+	json_decref(hcall(h, "GET", COMP "?cursor=zzz", U_VIEWER, NULL, NULL, 422));
 }
 
 static void
@@ -172,18 +153,18 @@ test_duplicates_and_restore(void **state)
 	assert_true(hresp_has_pointer(&r, "/name"));
 	hresp_free(&r);
 	second = create("{\"name\":\"Ромашка-Опт\"}");
-	json_decref(call("PATCH", cpath(second, NULL), U_ANALYST, "{\"name\":\"ромашка-трейд\"}",
-			 NULL, 409));
-	json_decref(call("DELETE", cpath(first, NULL), U_ANALYST, NULL, NULL, 204));
+	json_decref(hcall(h, "PATCH", cpath(second, NULL), U_ANALYST,
+			  "{\"name\":\"ромашка-трейд\"}", NULL, 409));
+	json_decref(hcall(h, "DELETE", cpath(first, NULL), U_ANALYST, NULL, NULL, 204));
 	assert_int_equal(count("?q=%D1%82%D1%80%D0%B5%D0%B9%D0%B4"), 0);
 	assert_int_equal(count("?q=%D1%82%D1%80%D0%B5%D0%B9%D0%B4&archived=true"), 1);
 	/* The name is free again while the first is archived. */
-	json_decref(call("PATCH", cpath(second, NULL), U_ANALYST, "{\"name\":\"Ромашка-Трейд\"}",
-			 NULL, 200));
-	json_decref(call("POST", cpath(first, "/restore"), U_ANALYST, NULL, NULL, 409));
-	json_decref(
-	    call("PATCH", cpath(second, NULL), U_ANALYST, "{\"name\":\"Ромашка-Опт\"}", NULL, 200));
-	json_decref(call("POST", cpath(first, "/restore"), U_ANALYST, NULL, NULL, 200));
+	json_decref(hcall(h, "PATCH", cpath(second, NULL), U_ANALYST,
+			  "{\"name\":\"Ромашка-Трейд\"}", NULL, 200));
+	json_decref(hcall(h, "POST", cpath(first, "/restore"), U_ANALYST, NULL, NULL, 409));
+	json_decref(hcall(h, "PATCH", cpath(second, NULL), U_ANALYST, "{\"name\":\"Ромашка-Опт\"}",
+			  NULL, 200));
+	json_decref(hcall(h, "POST", cpath(first, "/restore"), U_ANALYST, NULL, NULL, 200));
 	assert_int_equal(count("?q=%D1%82%D1%80%D0%B5%D0%B9%D0%B4"), 1);
 	assert_int_equal(count("?q=%D0%A0%D0%9E%D0%9C%D0%90%D0%A8%D0%9A%D0%90"), 2);
 }
@@ -208,7 +189,7 @@ test_pages(void **state)
 			 COMP "?q=%%D1%%81%%D1%%82%%D1%%80%%D0%%B0%%D0%%BD"
 			      "&limit=2%s%s",
 			 cursor[0] ? "&cursor=" : "", cursor);
-		j = call("GET", path, U_VIEWER, NULL, NULL, 200);
+		j = hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200);
 		items = json_object_get(j, "items");
 		json_array_foreach(items, i, it)
 		{
@@ -236,16 +217,17 @@ test_roles(void **state)
 
 	(void)state;
 	id = create("{\"name\":\"Ролевой\"}");
-	json_decref(call("POST", COMP, U_MANAGER, "{\"name\":\"M\"}", NULL, 403));
-	json_decref(call("POST", COMP, U_VIEWER, "{\"name\":\"V\"}", NULL, 403));
-	json_decref(call("PATCH", cpath(id, NULL), U_MANAGER, "{\"name\":\"M\"}", NULL, 403));
-	json_decref(call("DELETE", cpath(id, NULL), U_MANAGER, NULL, NULL, 403));
-	json_decref(call("POST", cpath(id, "/restore"), U_VIEWER, NULL, NULL, 403));
-	json_decref(call("GET", cpath(id, NULL), U_MANAGER, NULL, NULL, 200));
-	json_decref(call("GET", COMP, U_VIEWER, NULL, NULL, 200));
-	json_decref(call("PATCH", cpath(id, NULL), U_OWNER, "{\"name\":\"Ролевой 2\"}", NULL, 200));
-	json_decref(call("DELETE", cpath(id, NULL), U_ADMIN, NULL, NULL, 204));
-	json_decref(call("GET", COMP, U_OTHER, NULL, NULL, 404));
+	json_decref(hcall(h, "POST", COMP, U_MANAGER, "{\"name\":\"M\"}", NULL, 403));
+	json_decref(hcall(h, "POST", COMP, U_VIEWER, "{\"name\":\"V\"}", NULL, 403));
+	json_decref(hcall(h, "PATCH", cpath(id, NULL), U_MANAGER, "{\"name\":\"M\"}", NULL, 403));
+	json_decref(hcall(h, "DELETE", cpath(id, NULL), U_MANAGER, NULL, NULL, 403));
+	json_decref(hcall(h, "POST", cpath(id, "/restore"), U_VIEWER, NULL, NULL, 403));
+	json_decref(hcall(h, "GET", cpath(id, NULL), U_MANAGER, NULL, NULL, 200));
+	json_decref(hcall(h, "GET", COMP, U_VIEWER, NULL, NULL, 200));
+	json_decref(
+	    hcall(h, "PATCH", cpath(id, NULL), U_OWNER, "{\"name\":\"Ролевой 2\"}", NULL, 200));
+	json_decref(hcall(h, "DELETE", cpath(id, NULL), U_ADMIN, NULL, NULL, 204));
+	json_decref(hcall(h, "GET", COMP, U_OTHER, NULL, NULL, 404));
 }
 
 static void
@@ -255,13 +237,14 @@ test_foreign_ids(void **state)
 	int64_t foreign;
 
 	(void)state;
-	j = call("POST", COMP_OTHER, U_OTHER, "{\"name\":\"Чужой конкурент\"}", NULL, 201);
+	j = hcall(h, "POST", COMP_OTHER, U_OTHER, "{\"name\":\"Чужой конкурент\"}", NULL, 201);
 	foreign = json_integer_value(json_object_get(j, "id"));
 	json_decref(j);
-	json_decref(call("GET", cpath(foreign, NULL), U_OWNER, NULL, NULL, 404));
-	json_decref(call("PATCH", cpath(foreign, NULL), U_OWNER, "{\"name\":\"x\"}", NULL, 404));
-	json_decref(call("DELETE", cpath(foreign, NULL), U_OWNER, NULL, NULL, 404));
-	json_decref(call("POST", cpath(foreign, "/restore"), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "GET", cpath(foreign, NULL), U_OWNER, NULL, NULL, 404));
+	json_decref(
+	    hcall(h, "PATCH", cpath(foreign, NULL), U_OWNER, "{\"name\":\"x\"}", NULL, 404));
+	json_decref(hcall(h, "DELETE", cpath(foreign, NULL), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "POST", cpath(foreign, "/restore"), U_OWNER, NULL, NULL, 404));
 	assert_int_equal(count("?q=%D1%87%D1%83%D0%B6%D0%BE%D0%B9"), 0);
 	/* The same name is free in another workspace. */
 	create("{\"name\":\"Чужой конкурент\"}");

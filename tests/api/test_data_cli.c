@@ -15,37 +15,11 @@
 
 #include <cmocka.h>
 
+#include "harness.h"
+
 static char dir[256];
 static char db[300];
 static const char *bin;
-
-/* Runs a shell command line; returns its exit status and its output (malloc'ed) in *out. */
-static int
-run(char **out, const char *fmt, ...)
-{
-	char cmd[4096];
-	char buf[4096];
-	size_t len = 0;
-	va_list ap;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	*out = calloc(1, 1);
-	while (fgets(buf, sizeof(buf), p) != NULL) {
-		size_t n = strlen(buf);
-
-		*out = realloc(*out, len + n + 1);
-		memcpy(*out + len, buf, n + 1);
-		len += n;
-	}
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* Writes n bytes to dir/name. */
 static void
@@ -72,12 +46,13 @@ setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/advocate-data-cli-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(db, sizeof(db), "%s/a.db", dir);
-	assert_int_equal(run(&out, "%s workspace add --db %s --slug acme --name Acme", bin, db), 0);
+	assert_int_equal(hrun(&out, "%s workspace add --db %s --slug acme --name Acme", bin, db),
+			 0);
 	free(out);
-	assert_int_equal(run(&out,
-			     "echo 'secret-password' | %s user add --db %s --email m@example.test "
-			     "--name M --role manager --workspace acme --password-stdin",
-			     bin, db),
+	assert_int_equal(hrun(&out,
+			      "echo 'secret-password' | %s user add --db %s --email m@example.test "
+			      "--name M --role manager --workspace acme --password-stdin",
+			      bin, db),
 			 0);
 	free(out);
 	return 0;
@@ -89,7 +64,7 @@ teardown(void **state)
 	char *out;
 
 	(void)state;
-	run(&out, "rm -rf %s", dir);
+	hrun(&out, "rm -rf %s", dir);
 	free(out);
 	return 0;
 }
@@ -107,21 +82,22 @@ test_import_report_and_dry_run(void **state)
 
 	(void)state;
 	write_file("w.csv", cp1251, sizeof(cp1251) - 1);
-	assert_int_equal(run(&out, "%s import accounts %s/w.csv --workspace acme --db %s --dry-run",
-			     bin, dir, db),
+	assert_int_equal(hrun(&out,
+			      "%s import accounts %s/w.csv --workspace acme --db %s --dry-run", bin,
+			      dir, db),
 			 0);
 	assert_non_null(strstr(out, "Windows-1251"));
 	assert_non_null(strstr(out, "2 rows read"));
 	assert_non_null(strstr(out, "dry run"));
 	free(out);
-	assert_int_equal(run(&out, "%s export accounts --workspace acme --db %s", bin, db), 0);
+	assert_int_equal(hrun(&out, "%s export accounts --workspace acme --db %s", bin, db), 0);
 	assert_null(strstr(out, "C-1"));
 	free(out);
 	assert_int_equal(
-	    run(&out, "%s import accounts %s/w.csv --workspace acme --db %s", bin, dir, db), 0);
+	    hrun(&out, "%s import accounts %s/w.csv --workspace acme --db %s", bin, dir, db), 0);
 	assert_non_null(strstr(out, "2 imported (2 created, 0 updated, 0 unchanged)"));
 	free(out);
-	assert_int_equal(run(&out, "%s export accounts --workspace acme --db %s", bin, db), 0);
+	assert_int_equal(hrun(&out, "%s export accounts --workspace acme --db %s", bin, db), 0);
 	assert_non_null(strstr(out, "Альфа;;;C-1;active"));
 	free(out);
 }
@@ -135,26 +111,26 @@ test_import_invalid_rows(void **state)
 	(void)state;
 	write_file("bad.csv", csv, sizeof(csv) - 1);
 	assert_int_equal(
-	    run(&out, "%s import accounts %s/bad.csv --workspace acme --db %s 2>&1", bin, dir, db),
+	    hrun(&out, "%s import accounts %s/bad.csv --workspace acme --db %s 2>&1", bin, dir, db),
 	    1);
 	assert_non_null(strstr(out, "line 3: inn:"));
 	assert_non_null(strstr(out, "nothing was written"));
 	free(out);
-	assert_int_equal(run(&out, "%s export accounts --workspace acme --db %s", bin, db), 0);
+	assert_int_equal(hrun(&out, "%s export accounts --workspace acme --db %s", bin, db), 0);
 	assert_null(strstr(out, "C-10"));
 	free(out);
-	assert_int_equal(run(&out,
-			     "%s import accounts %s/bad.csv --workspace acme --db %s "
-			     "--skip-invalid 2>&1",
-			     bin, dir, db),
+	assert_int_equal(hrun(&out,
+			      "%s import accounts %s/bad.csv --workspace acme --db %s "
+			      "--skip-invalid 2>&1",
+			      bin, dir, db),
 			 0);
 	assert_non_null(strstr(out, "1 imported"));
 	assert_non_null(strstr(out, "1 rejected"));
 	free(out);
 	write_file("unknown.csv", "name;Телефон\nA;1\n", strlen("name;Телефон\nA;1\n"));
-	assert_int_equal(run(&out,
-			     "%s import accounts %s/unknown.csv --workspace acme --db %s 2>&1", bin,
-			     dir, db),
+	assert_int_equal(hrun(&out,
+			      "%s import accounts %s/unknown.csv --workspace acme --db %s 2>&1",
+			      bin, dir, db),
 			 1);
 	assert_non_null(strstr(out, "Телефон"));
 	free(out);
@@ -166,22 +142,24 @@ test_usage_errors(void **state)
 	char *out;
 
 	(void)state;
-	assert_int_equal(run(&out, "%s import accounts --workspace acme --db %s 2>&1", bin, db), 2);
+	assert_int_equal(hrun(&out, "%s import accounts --workspace acme --db %s 2>&1", bin, db),
+			 2);
 	free(out);
 	assert_int_equal(
-	    run(&out, "%s import contacts x.csv --workspace acme --db %s 2>&1", bin, db), 2);
+	    hrun(&out, "%s import contacts x.csv --workspace acme --db %s 2>&1", bin, db), 2);
 	free(out);
 	assert_int_equal(
-	    run(&out, "%s export accounts --workspace acme --format pdf --db %s 2>&1", bin, db), 2);
+	    hrun(&out, "%s export accounts --workspace acme --format pdf --db %s 2>&1", bin, db),
+	    2);
 	free(out);
 	assert_int_equal(
-	    run(&out, "%s import accounts %s/w.csv --workspace nope --db %s 2>&1", bin, dir, db),
+	    hrun(&out, "%s import accounts %s/w.csv --workspace nope --db %s 2>&1", bin, dir, db),
 	    1);
 	assert_non_null(strstr(out, "nope"));
 	free(out);
-	assert_int_equal(run(&out,
-			     "%s import accounts %s/missing.csv --workspace acme --db %s 2>&1", bin,
-			     dir, db),
+	assert_int_equal(hrun(&out,
+			      "%s import accounts %s/missing.csv --workspace acme --db %s 2>&1",
+			      bin, dir, db),
 			 1);
 	free(out);
 }
@@ -192,31 +170,31 @@ test_export_files_and_round_trip(void **state)
 	char *out;
 
 	(void)state;
-	assert_int_equal(run(&out,
-			     "%s export accounts --workspace acme --db %s --out %s/e1.csv 2>&1",
-			     bin, db, dir),
+	assert_int_equal(hrun(&out,
+			      "%s export accounts --workspace acme --db %s --out %s/e1.csv 2>&1",
+			      bin, db, dir),
 			 0);
 	free(out);
 	assert_int_equal(
-	    run(&out, "%s import accounts %s/e1.csv --workspace acme --db %s", bin, dir, db), 0);
+	    hrun(&out, "%s import accounts %s/e1.csv --workspace acme --db %s", bin, dir, db), 0);
 	assert_non_null(strstr(out, "0 created"));
 	free(out);
-	assert_int_equal(run(&out,
-			     "%s export accounts --workspace acme --db %s --out %s/e2.csv 2>&1",
-			     bin, db, dir),
+	assert_int_equal(hrun(&out,
+			      "%s export accounts --workspace acme --db %s --out %s/e2.csv 2>&1",
+			      bin, db, dir),
 			 0);
 	free(out);
-	assert_int_equal(run(&out, "cmp %s/e1.csv %s/e2.csv", dir, dir), 0);
+	assert_int_equal(hrun(&out, "cmp %s/e1.csv %s/e2.csv", dir, dir), 0);
 	free(out);
-	assert_int_equal(run(&out,
-			     "%s export accounts --workspace acme --db %s --format xlsx --out "
-			     "%s/e.xlsx 2>&1 && head -c 2 %s/e.xlsx",
-			     bin, db, dir, dir),
+	assert_int_equal(hrun(&out,
+			      "%s export accounts --workspace acme --db %s --format xlsx --out "
+			      "%s/e.xlsx 2>&1 && head -c 2 %s/e.xlsx",
+			      bin, db, dir, dir),
 			 0);
 	assert_non_null(strstr(out, "PK"));
 	free(out);
 	assert_int_equal(
-	    run(&out, "%s export accounts --workspace acme --db %s --lang en", bin, db), 0);
+	    hrun(&out, "%s export accounts --workspace acme --db %s --lang en", bin, db), 0);
 	assert_non_null(strstr(out, "name;legal_name;inn"));
 	free(out);
 }
@@ -227,25 +205,25 @@ test_demo(void **state)
 	char *out;
 
 	(void)state;
-	assert_int_equal(run(&out, "%s demo --db %s/demo.db", bin, dir), 0);
+	assert_int_equal(hrun(&out, "%s demo --db %s/demo.db", bin, dir), 0);
 	assert_non_null(strstr(out, "demo@advocate.local"));
 	assert_non_null(strstr(out, "demo-password"));
 	assert_non_null(strstr(out, "200 client companies"));
 	free(out);
-	assert_int_equal(run(&out,
-			     "%s export accounts --workspace demo --db %s/demo.db --lang en | "
-			     "grep -c ';CRM-'",
-			     bin, dir),
+	assert_int_equal(hrun(&out,
+			      "%s export accounts --workspace demo --db %s/demo.db --lang en | "
+			      "grep -c ';CRM-'",
+			      bin, dir),
 			 0);
 	assert_true(atoi(out) > 150);
 	free(out);
 	/* Seeded once: a second run only says how to sign in. */
-	assert_int_equal(run(&out, "%s demo --db %s/demo.db", bin, dir), 0);
+	assert_int_equal(hrun(&out, "%s demo --db %s/demo.db", bin, dir), 0);
 	assert_non_null(strstr(out, "demo@advocate.local"));
 	assert_null(strstr(out, "200 client companies"));
 	free(out);
 	/* A database with other workspaces gets no demo. */
-	assert_int_equal(run(&out, "%s demo --db %s", bin, db), 0);
+	assert_int_equal(hrun(&out, "%s demo --db %s", bin, db), 0);
 	assert_non_null(strstr(out, "no demo data"));
 	free(out);
 }

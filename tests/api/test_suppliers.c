@@ -22,30 +22,11 @@
 
 static struct harness *h;
 
-/* Sends method path as user with body (may be NULL) and extra headers; asserts the status. */
-static json_t *
-call(const char *method, const char *path, int user, const char *body, const char *const *hdrs,
-     long status)
-{
-	struct hresp r;
-	json_t *j;
-
-	assert_int_equal(hreq(h, method, path, user, body ? "application/json" : NULL, body,
-			      body ? strlen(body) : 0, hdrs, &r),
-			 0);
-	if (r.status != status)
-		fprintf(stderr, "# %s %s: %ld %s\n", method, path, r.status, r.body);
-	assert_int_equal(r.status, status);
-	j = r.json ? json_incref(r.json) : NULL;
-	hresp_free(&r);
-	return j;
-}
-
 /* POSTs body to path as user, expects 201 and returns the new object's id. */
 static int64_t
 create(const char *path, int user, const char *body)
 {
-	json_t *j = call("POST", path, user, body, NULL, 201);
+	json_t *j = hcall(h, "POST", path, user, body, NULL, 201);
 	int64_t id = json_integer_value(json_object_get(j, "id"));
 
 	json_decref(j);
@@ -71,7 +52,7 @@ spath(int64_t id, int64_t sid)
 static double
 total(int64_t id)
 {
-	json_t *j = call("GET", spath(id, 0), U_VIEWER, NULL, NULL, 200);
+	json_t *j = hcall(h, "GET", spath(id, 0), U_VIEWER, NULL, NULL, 200);
 	double t = json_number_value(json_object_get(j, "total_share_pct"));
 
 	json_decref(j);
@@ -124,43 +105,45 @@ test_shares(void **state)
 	assert_non_null(strstr(r.body, "60 %"));
 	hresp_free(&r);
 	snprintf(body, sizeof(body), "{\"competitor_id\":%lld,\"share_pct\":40}", (long long)comp);
-	j = call("POST", spath(acc, 0), U_OWNER, body, NULL, 201);
+	j = hcall(h, "POST", spath(acc, 0), U_OWNER, body, NULL, 201);
 	them = json_integer_value(json_object_get(j, "id"));
 	assert_string_equal(json_string_value(json_object_get(j, "competitor_name")), "Соперник");
 	json_decref(j);
 	assert_true(total(acc) == 100);
 	/* One entry per supplier. */
-	json_decref(call("POST", spath(acc, 0), U_OWNER, "{\"competitor_id\":null,\"share_pct\":0}",
-			 NULL, 409));
+	json_decref(hcall(h, "POST", spath(acc, 0), U_OWNER,
+			  "{\"competitor_id\":null,\"share_pct\":0}", NULL, 409));
 	snprintf(body, sizeof(body), "{\"competitor_id\":%lld,\"share_pct\":0}", (long long)comp);
-	json_decref(call("POST", spath(acc, 0), U_OWNER, body, NULL, 409));
+	json_decref(hcall(h, "POST", spath(acc, 0), U_OWNER, body, NULL, 409));
 	snprintf(body, sizeof(body), "{\"competitor_id\":%lld,\"share_pct\":0}", (long long)comp2);
-	json_decref(call("POST", spath(acc, 0), U_OWNER, body, NULL, 201));
+	json_decref(hcall(h, "POST", spath(acc, 0), U_OWNER, body, NULL, 201));
 	/* Patches keep the total within 100 %. */
-	json_decref(call("PATCH", spath(acc, them), U_OWNER, "{\"share_pct\":41}", match1, 422));
-	j = call("PATCH", spath(acc, them), U_OWNER,
-		 "{\"share_pct\":30,\"categories\":[\"щебень\"]}", match1, 200);
+	json_decref(
+	    hcall(h, "PATCH", spath(acc, them), U_OWNER, "{\"share_pct\":41}", match1, 422));
+	j = hcall(h, "PATCH", spath(acc, them), U_OWNER,
+		  "{\"share_pct\":30,\"categories\":[\"щебень\"]}", match1, 200);
 	assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
 	json_decref(j);
-	json_decref(call("PATCH", spath(acc, them), U_OWNER, "{\"share_pct\":20}", match1, 412));
+	json_decref(
+	    hcall(h, "PATCH", spath(acc, them), U_OWNER, "{\"share_pct\":20}", match1, 412));
 	snprintf(body, sizeof(body), "{\"competitor_id\":%lld}", (long long)comp2);
-	json_decref(call("PATCH", spath(acc, them), U_OWNER, body, NULL, 409));
-	json_decref(call("PATCH", spath(acc, us), U_OWNER, "{\"share_pct\":70}", NULL, 200));
+	json_decref(hcall(h, "PATCH", spath(acc, them), U_OWNER, body, NULL, 409));
+	json_decref(hcall(h, "PATCH", spath(acc, us), U_OWNER, "{\"share_pct\":70}", NULL, 200));
 	assert_true(total(acc) == 100);
-	json_decref(call("PATCH", spath(acc, us), U_OWNER, "{\"share_pct\":null}", NULL, 422));
+	json_decref(hcall(h, "PATCH", spath(acc, us), U_OWNER, "{\"share_pct\":null}", NULL, 422));
 	/* Archiving frees the share. */
-	json_decref(call("DELETE", spath(acc, them), U_OWNER, NULL, match1, 412));
-	json_decref(call("DELETE", spath(acc, them), U_OWNER, NULL, NULL, 204));
-	json_decref(call("DELETE", spath(acc, them), U_OWNER, NULL, NULL, 404));
-	json_decref(call("PATCH", spath(acc, them), U_OWNER, "{\"share_pct\":1}", NULL, 404));
+	json_decref(hcall(h, "DELETE", spath(acc, them), U_OWNER, NULL, match1, 412));
+	json_decref(hcall(h, "DELETE", spath(acc, them), U_OWNER, NULL, NULL, 204));
+	json_decref(hcall(h, "DELETE", spath(acc, them), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "PATCH", spath(acc, them), U_OWNER, "{\"share_pct\":1}", NULL, 404));
 	assert_true(total(acc) == 70);
-	j = call("GET", spath(acc, 0), U_VIEWER, NULL, NULL, 200);
+	j = hcall(h, "GET", spath(acc, 0), U_VIEWER, NULL, NULL, 200);
 	items = json_object_get(j, "items");
 	assert_int_equal(json_array_size(items), 2);
 	assert_true(json_is_null(json_object_get(json_array_get(items, 0), "competitor_id")));
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"competitor_id\":%lld,\"share_pct\":30}", (long long)comp);
-	json_decref(call("POST", spath(acc, 0), U_OWNER, body, NULL, 201));
+	json_decref(hcall(h, "POST", spath(acc, 0), U_OWNER, body, NULL, 201));
 	assert_true(total(acc) == 100);
 }
 
@@ -186,11 +169,11 @@ test_validation(void **state)
 	expect_422(acc, "{\"share_pct\":1,\"vendor\":\"x\"}", "/vendor");
 	archived = create(WS "/competitors", U_ANALYST, "{\"name\":\"Бывший\"}");
 	snprintf(body, sizeof(body), WS "/competitors/%lld", (long long)archived);
-	json_decref(call("DELETE", body, U_ANALYST, NULL, NULL, 204));
+	json_decref(hcall(h, "DELETE", body, U_ANALYST, NULL, NULL, 204));
 	snprintf(body, sizeof(body), "{\"share_pct\":1,\"competitor_id\":%lld}",
 		 (long long)archived);
 	expect_422(acc, body, "/competitor_id");
-	j = call("POST", WS_OTHER "/competitors", U_OTHER, "{\"name\":\"Чужой\"}", NULL, 201);
+	j = hcall(h, "POST", WS_OTHER "/competitors", U_OTHER, "{\"name\":\"Чужой\"}", NULL, 201);
 	foreign = json_integer_value(json_object_get(j, "id"));
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"share_pct\":1,\"competitor_id\":%lld}",
@@ -207,7 +190,7 @@ test_validation(void **state)
 		assert_int_equal(hjson(h, "GET", spath(acc, 0), U__MAX, NULL, &r), 401);
 		hresp_free(&r);
 	}
-	json_decref(call("GET", spath(99999999, 0), U_VIEWER, NULL, NULL, 404));
+	json_decref(hcall(h, "GET", spath(99999999, 0), U_VIEWER, NULL, NULL, 404));
 }
 
 static void
@@ -220,10 +203,10 @@ test_audit_entries(void **state)
 	(void)state;
 	acc = create(WS "/accounts", U_OWNER, "{\"name\":\"История поставщиков\"}");
 	sid = create(spath(acc, 0), U_ANALYST, "{\"share_pct\":25}");
-	json_decref(call("PATCH", spath(acc, sid), U_OWNER, "{\"share_pct\":35}", NULL, 200));
-	json_decref(call("DELETE", spath(acc, sid), U_OWNER, NULL, NULL, 204));
+	json_decref(hcall(h, "PATCH", spath(acc, sid), U_OWNER, "{\"share_pct\":35}", NULL, 200));
+	json_decref(hcall(h, "DELETE", spath(acc, sid), U_OWNER, NULL, NULL, 204));
 	snprintf(path, sizeof(path), WS "/accounts/%lld/audit", (long long)acc);
-	j = call("GET", path, U_VIEWER, NULL, NULL, 200);
+	j = hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 4);
 	e = json_array_get(json_object_get(j, "items"), 0);
 	assert_string_equal(json_string_value(json_object_get(e, "entity_type")), "supplier");
@@ -250,22 +233,26 @@ test_roles(void **state)
 	mine = create(WS "/accounts", U_MANAGER, "{\"name\":\"Менеджерская\"}");
 	theirs = create(WS "/accounts", U_MANAGER2, "{\"name\":\"Не моя\"}");
 	sid = create(spath(mine, 0), U_MANAGER, "{\"share_pct\":50}");
-	json_decref(call("PATCH", spath(mine, sid), U_MANAGER, "{\"share_pct\":55}", NULL, 200));
-	json_decref(call("POST", spath(theirs, 0), U_MANAGER, "{\"share_pct\":50}", NULL, 403));
+	json_decref(
+	    hcall(h, "PATCH", spath(mine, sid), U_MANAGER, "{\"share_pct\":55}", NULL, 200));
+	json_decref(hcall(h, "POST", spath(theirs, 0), U_MANAGER, "{\"share_pct\":50}", NULL, 403));
 	sid = create(spath(theirs, 0), U_MANAGER2, "{\"share_pct\":50}");
-	json_decref(call("PATCH", spath(theirs, sid), U_MANAGER, "{\"share_pct\":5}", NULL, 403));
-	json_decref(call("DELETE", spath(theirs, sid), U_MANAGER, NULL, NULL, 403));
-	json_decref(call("GET", spath(theirs, 0), U_MANAGER, NULL, NULL, 200));
-	json_decref(call("POST", spath(mine, 0), U_VIEWER, "{\"share_pct\":1}", NULL, 403));
-	json_decref(call("PATCH", spath(theirs, sid), U_VIEWER, "{\"share_pct\":1}", NULL, 403));
-	json_decref(call("DELETE", spath(theirs, sid), U_VIEWER, NULL, NULL, 403));
-	json_decref(call("GET", spath(mine, 0), U_VIEWER, NULL, NULL, 200));
-	json_decref(call("PATCH", spath(theirs, sid), U_ANALYST, "{\"share_pct\":5}", NULL, 200));
+	json_decref(
+	    hcall(h, "PATCH", spath(theirs, sid), U_MANAGER, "{\"share_pct\":5}", NULL, 403));
+	json_decref(hcall(h, "DELETE", spath(theirs, sid), U_MANAGER, NULL, NULL, 403));
+	json_decref(hcall(h, "GET", spath(theirs, 0), U_MANAGER, NULL, NULL, 200));
+	json_decref(hcall(h, "POST", spath(mine, 0), U_VIEWER, "{\"share_pct\":1}", NULL, 403));
+	json_decref(
+	    hcall(h, "PATCH", spath(theirs, sid), U_VIEWER, "{\"share_pct\":1}", NULL, 403));
+	json_decref(hcall(h, "DELETE", spath(theirs, sid), U_VIEWER, NULL, NULL, 403));
+	json_decref(hcall(h, "GET", spath(mine, 0), U_VIEWER, NULL, NULL, 200));
+	json_decref(
+	    hcall(h, "PATCH", spath(theirs, sid), U_ANALYST, "{\"share_pct\":5}", NULL, 200));
 	/* A supplier is reached only through its own account. */
 	snprintf(body, sizeof(body), "%s", spath(mine, sid));
-	json_decref(call("PATCH", body, U_ANALYST, "{\"share_pct\":5}", NULL, 404));
-	json_decref(call("DELETE", body, U_ANALYST, NULL, NULL, 404));
-	json_decref(call("GET", spath(mine, 0), U_OTHER, NULL, NULL, 404));
+	json_decref(hcall(h, "PATCH", body, U_ANALYST, "{\"share_pct\":5}", NULL, 404));
+	json_decref(hcall(h, "DELETE", body, U_ANALYST, NULL, NULL, 404));
+	json_decref(hcall(h, "GET", spath(mine, 0), U_OTHER, NULL, NULL, 404));
 }
 
 static void
@@ -276,19 +263,20 @@ test_foreign_ids(void **state)
 	int64_t acc, sid, mine;
 
 	(void)state;
-	j = call("POST", WS_OTHER "/accounts", U_OTHER, "{\"name\":\"Чужой клиент\"}", NULL, 201);
+	j = hcall(h, "POST", WS_OTHER "/accounts", U_OTHER, "{\"name\":\"Чужой клиент\"}", NULL,
+		  201);
 	acc = json_integer_value(json_object_get(j, "id"));
 	json_decref(j);
 	snprintf(path, sizeof(path), WS_OTHER "/accounts/%lld/suppliers", (long long)acc);
 	sid = create(path, U_OTHER, "{\"share_pct\":10}");
-	json_decref(call("GET", spath(acc, 0), U_OWNER, NULL, NULL, 404));
-	json_decref(call("POST", spath(acc, 0), U_OWNER, "{\"share_pct\":10}", NULL, 404));
-	json_decref(call("PATCH", spath(acc, sid), U_OWNER, "{\"share_pct\":10}", NULL, 404));
-	json_decref(call("DELETE", spath(acc, sid), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "GET", spath(acc, 0), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "POST", spath(acc, 0), U_OWNER, "{\"share_pct\":10}", NULL, 404));
+	json_decref(hcall(h, "PATCH", spath(acc, sid), U_OWNER, "{\"share_pct\":10}", NULL, 404));
+	json_decref(hcall(h, "DELETE", spath(acc, sid), U_OWNER, NULL, NULL, 404));
 	mine = create(WS "/accounts", U_OWNER, "{\"name\":\"Свой клиент\"}");
-	json_decref(call("PATCH", spath(mine, sid), U_OWNER, "{\"share_pct\":10}", NULL, 404));
-	json_decref(call("DELETE", spath(mine, sid), U_OWNER, NULL, NULL, 404));
-	json_decref(call("PATCH", spath(mine, 0), U_OWNER, "{\"share_pct\":10}", NULL, 405));
+	json_decref(hcall(h, "PATCH", spath(mine, sid), U_OWNER, "{\"share_pct\":10}", NULL, 404));
+	json_decref(hcall(h, "DELETE", spath(mine, sid), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "PATCH", spath(mine, 0), U_OWNER, "{\"share_pct\":10}", NULL, 405));
 }
 
 int
