@@ -6,6 +6,7 @@
 #include "api/jsonw.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,11 +87,26 @@ jsonw_raw_n(struct jsonw *w, const char *s, size_t n)
 	put(w, s, n);
 }
 
+/*
+ * True when one of the 8 bytes in v must be escaped in a JSON string: a
+ * control byte (below 0x20), a quote or a backslash. Bytes from 0x80 up (UTF-8
+ * sequences) never count.
+ */
+static bool
+word_has_special(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t quote = v ^ (ones * '"'), slash = v ^ (ones * '\\');
+
+	return (((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) | ((slash - ones) & ~slash)) &
+	       highs;
+}
+
 void
 jsonw_str(struct jsonw *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t n;
+	size_t n, i = 0;
 	char *p, *start;
 
 	if (s == NULL) {
@@ -102,9 +118,21 @@ jsonw_str(struct jsonw *w, const char *s)
 		return;
 	start = p;
 	*p++ = '"';
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	while (i < n) {
+		unsigned char ch;
+		uint64_t v;
 
+		/* Eight plain bytes at a time: most text needs no escape at all. */
+		if (n - i >= 8) {
+			memcpy(&v, s + i, 8);
+			if (!word_has_special(v)) {
+				memcpy(p, s + i, 8);
+				p += 8;
+				i += 8;
+				continue;
+			}
+		}
+		ch = (unsigned char)s[i++];
 		if (ch >= 0x20 && ch != '"' && ch != '\\') {
 			*p++ = (char)ch;
 		} else if (ch == '"' || ch == '\\') {

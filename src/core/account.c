@@ -646,7 +646,7 @@ col_dup(struct db_stmt *st, struct arena *a, int i, bool *oom)
 	/* A backend may give "" for NULL: ask only then, which keeps rows cheap. */
 	if (s == NULL || (*s == '\0' && db_col_null(st, i)))
 		return NULL;
-	if ((copy = arena_strdup(a, s)) == NULL)
+	if ((copy = arena_strndup(a, s, db_col_bytes(st, i))) == NULL)
 		*oom = true;
 	return copy;
 }

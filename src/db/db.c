@@ -369,3 +369,9 @@ db_col_text(struct db_stmt *st, int i)
 {
 	return st->conn->db->be->col_text(st->impl, i);
 }
+
+size_t
+db_col_bytes(struct db_stmt *st, int i)
+{
+	return st->conn->db->be->col_bytes(st->impl, i);
+}

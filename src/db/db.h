@@ -131,4 +131,7 @@ int64_t db_col_int(struct db_stmt *st, int i);
 double db_col_double(struct db_stmt *st, int i);
 const char *db_col_text(struct db_stmt *st, int i);
 
+/* Bytes of column i's text (after db_col_text, without the NUL). */
+size_t db_col_bytes(struct db_stmt *st, int i);
+
 #endif

@@ -26,6 +26,7 @@ struct db_backend {
 	int64_t (*col_int)(void *stmt, int i);
 	double (*col_double)(void *stmt, int i);
 	const char *(*col_text)(void *stmt, int i);
+	size_t (*col_bytes)(void *stmt, int i);
 	const char *begin_sql;
 };
 

@@ -180,6 +180,12 @@ sqlite_col_text(void *stmt, int i)
 	return (const char *)sqlite3_column_text(stmt, i);
 }
 
+static size_t
+sqlite_col_bytes(void *stmt, int i)
+{
+	return (size_t)sqlite3_column_bytes(stmt, i);
+}
+
 const struct db_backend db_backend_sqlite = {
     .kind = DB_SQLITE,
     .open = sqlite_open,
@@ -198,5 +204,6 @@ const struct db_backend db_backend_sqlite = {
     .col_int = sqlite_col_int,
     .col_double = sqlite_col_double,
     .col_text = sqlite_col_text,
+    .col_bytes = sqlite_col_bytes,
     .begin_sql = "BEGIN IMMEDIATE",
 };
