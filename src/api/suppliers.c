@@ -182,6 +182,22 @@ delete_supplier(struct req *r)
 	return resp_empty(r, 204);
 }
 
+static enum adv_err
+post_supplier_restore(struct req *r)
+{
+	struct supplier out;
+	int64_t account_id, id, version;
+	enum adv_err rc;
+
+	if ((rc = writable_account(r, &account_id)) != ADV_OK ||
+	    (rc = req_param_id(r, "sid", &id)) != ADV_OK ||
+	    (rc = req_if_match(r, &version)) != ADV_OK ||
+	    (rc = supplier_restore(req_db(r), &r->arena, r->ws.id, r->caller.user_id, account_id,
+				   id, version, &out, &r->eb)) != ADV_OK)
+		return rc;
+	return answer_supplier(r, 200, &out);
+}
+
 API_ROUTES_DEFINE(suppliers,
 		  {HTTP_GET, "/api/v1/workspaces/{ws}/accounts/{id}/suppliers", get_suppliers,
 		   ACCESS_WORKSPACE, ROLE_VIEWER, 0},
@@ -190,4 +206,6 @@ API_ROUTES_DEFINE(suppliers,
 		  {HTTP_PATCH, "/api/v1/workspaces/{ws}/accounts/{id}/suppliers/{sid}",
 		   patch_supplier, ACCESS_WORKSPACE, ROLE_MANAGER, 0},
 		  {HTTP_DELETE, "/api/v1/workspaces/{ws}/accounts/{id}/suppliers/{sid}",
-		   delete_supplier, ACCESS_WORKSPACE, ROLE_MANAGER, 0}, );
+		   delete_supplier, ACCESS_WORKSPACE, ROLE_MANAGER, 0},
+		  {HTTP_POST, "/api/v1/workspaces/{ws}/accounts/{id}/suppliers/{sid}/restore",
+		   post_supplier_restore, ACCESS_WORKSPACE, ROLE_MANAGER, 0}, );

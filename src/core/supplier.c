@@ -65,6 +65,11 @@ static struct db_sql sql_archive =
 	   " updated_at = ?4 WHERE workspace_id = ?1 AND account_id = ?2 AND id = ?3"
 	   " AND version = ?5");
 
+static struct db_sql sql_restore =
+    DB_SQL("UPDATE account_suppliers SET archived_at = NULL, version = version + 1,"
+	   " updated_at = ?4 WHERE workspace_id = ?1 AND account_id = ?2 AND id = ?3"
+	   " AND version = ?5");
+
 enum adv_err
 supplier_check(const struct supplier *in, uint32_t mask, struct adv_errbuf *eb)
 {
@@ -622,6 +627,69 @@ supplier_archive(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t acto
 		goto out;
 	}
 	rc = audit_write(c, ws_id, actor, "supplier", id, account_id, "archive", changes);
+out:
+	if (began)
+		rc = tx_end(c, &t, rc);
+	json_decref(changes);
+	return rc;
+}
+
+enum adv_err
+supplier_restore(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
+		 int64_t account_id, int64_t id, int64_t expect_version, struct supplier *out,
+		 struct adv_errbuf *eb)
+{
+	struct supplier cur;
+	char now[CLOCK_TEXT_MAX];
+	json_t *changes = NULL;
+	struct db_stmt *st;
+	struct tx t;
+	bool began = false;
+	enum adv_err rc;
+
+	if ((rc = tx_begin(c, &t)) != ADV_OK)
+		goto out;
+	began = true;
+	if ((rc = account_exists(c, ws_id, account_id, eb)) != ADV_OK)
+		goto out;
+	rc = supplier_get(c, a, ws_id, account_id, id, &cur);
+	if (rc == ADV_ENOTFOUND)
+		rc = adv_fail(eb, rc, NULL, "no such supplier: %lld", (long long)id);
+	if (rc != ADV_OK)
+		goto out;
+	if (expect_version != 0 && expect_version != cur.version) {
+		rc = adv_fail(eb, ADV_EPRECOND, NULL,
+			      "the supplier was changed by someone else (version %lld, not %lld); "
+			      "reload it and apply your change again",
+			      (long long)cur.version, (long long)expect_version);
+		goto out;
+	}
+	if (cur.archived_at == NULL) {
+		*out = cur;
+		goto out;
+	}
+	if ((rc = supplier_rules(c, a, ws_id, account_id, id, &cur, true, eb)) != ADV_OK)
+		goto out;
+	clock_now_plus(0, now);
+	if ((rc = db_prepare(c, &sql_restore, &st)) != ADV_OK)
+		goto out;
+	db_bind_int(st, 1, ws_id);
+	db_bind_int(st, 2, account_id);
+	db_bind_int(st, 3, id);
+	db_bind_text(st, 4, now);
+	db_bind_int(st, 5, cur.version);
+	if ((rc = db_exec(st)) != ADV_OK)
+		goto out;
+	if ((changes =
+		 json_pack("{s:{s:s, s:n}, s:{s:n, s:f}}", "archived_at", "from", cur.archived_at,
+			   "to", "share_pct", "from", "to", cur.share_pct)) == NULL) {
+		rc = ADV_ENOMEM;
+		goto out;
+	}
+	if ((rc = audit_write(c, ws_id, actor, "supplier", id, account_id, "restore", changes)) !=
+	    ADV_OK)
+		goto out;
+	rc = supplier_get(c, a, ws_id, account_id, id, out);
 out:
 	if (began)
 		rc = tx_end(c, &t, rc);

@@ -103,4 +103,16 @@ enum adv_err supplier_archive(struct db_conn *c, struct arena *a, int64_t ws_id,
 			      int64_t account_id, int64_t id, int64_t expect_version,
 			      struct adv_errbuf *eb);
 
+/*
+ * Restores archived supplier id of account_id when its version is
+ * expect_version (0 = any): it counts towards the shares again, so the rules
+ * of supplier_create apply (a live competitor, no second entry for the same
+ * supplier, shares at most 100 % in total). Bumps the version, audits, and
+ * fills out. Restoring a live supplier changes nothing. ADV_ENOTFOUND,
+ * ADV_EPRECOND, ADV_EINVAL/ADV_ECONFLICT with the field at fault.
+ */
+enum adv_err supplier_restore(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
+			      int64_t account_id, int64_t id, int64_t expect_version,
+			      struct supplier *out, struct adv_errbuf *eb);
+
 #endif

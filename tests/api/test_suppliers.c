@@ -279,13 +279,78 @@ test_foreign_ids(void **state)
 	json_decref(hcall(h, "PATCH", spath(mine, 0), U_OWNER, "{\"share_pct\":10}", NULL, 405));
 }
 
+/* The restore path of supplier sid of account id. */
+static const char *
+rpath(int64_t id, int64_t sid)
+{
+	static char path[300];
+
+	snprintf(path, sizeof(path), "%s/restore", spath(id, sid));
+	return path;
+}
+
+static void
+test_restore(void **state)
+{
+	const char *const stale[] = {"If-Match: \"1\"", NULL};
+	char body[128];
+	json_t *j;
+	int64_t acc, comp, them, again;
+
+	(void)state;
+	acc = create(WS "/accounts", U_MANAGER, "{\"name\":\"Восстановление\"}");
+	comp = create(WS "/competitors", U_ANALYST, "{\"name\":\"Возвращенец\"}");
+	snprintf(body, sizeof(body), "{\"competitor_id\":%lld,\"share_pct\":40}", (long long)comp);
+	them = create(spath(acc, 0), U_MANAGER, body);
+	json_decref(hcall(h, "DELETE", spath(acc, them), U_MANAGER, NULL, NULL, 204));
+	assert_true(total(acc) == 0);
+	/* Stale version, another manager, a viewer: refused; the entry stays archived. */
+	json_decref(hcall(h, "POST", rpath(acc, them), U_MANAGER, NULL, stale, 412));
+	json_decref(hcall(h, "POST", rpath(acc, them), U_MANAGER2, NULL, NULL, 403));
+	json_decref(hcall(h, "POST", rpath(acc, them), U_VIEWER, NULL, NULL, 403));
+	assert_true(total(acc) == 0);
+	/* Its share would break 100 %: refused until room is made. */
+	json_decref(hcall(h, "POST", spath(acc, 0), U_MANAGER, "{\"share_pct\":70}", NULL, 201));
+	json_decref(hcall(h, "POST", rpath(acc, them), U_MANAGER, NULL, NULL, 422));
+	assert_true(total(acc) == 70);
+	/* A new entry for the same competitor blocks it too. */
+	snprintf(body, sizeof(body), "{\"competitor_id\":%lld,\"share_pct\":0}", (long long)comp);
+	again = create(spath(acc, 0), U_MANAGER, body);
+	json_decref(hcall(h, "POST", rpath(acc, them), U_MANAGER, NULL, NULL, 409));
+	json_decref(hcall(h, "DELETE", spath(acc, again), U_MANAGER, NULL, NULL, 204));
+	j = hcall(h, "GET", spath(acc, 0), U_VIEWER, NULL, NULL, 200);
+	json_decref(hcall(h, "PATCH",
+			  spath(acc, json_integer_value(json_object_get(
+					 json_array_get(json_object_get(j, "items"), 0), "id"))),
+			  U_MANAGER, "{\"share_pct\":60}", NULL, 200));
+	json_decref(j);
+	j = hcall(h, "POST", rpath(acc, them), U_MANAGER, NULL, NULL, 200);
+	assert_int_equal(json_integer_value(json_object_get(j, "version")), 3);
+	json_decref(j);
+	assert_true(total(acc) == 100);
+	/* Restoring a live entry changes nothing. */
+	j = hcall(h, "POST", rpath(acc, them), U_MANAGER, NULL, NULL, 200);
+	assert_int_equal(json_integer_value(json_object_get(j, "version")), 3);
+	json_decref(j);
+	/* The account's history shows it. */
+	snprintf(body, sizeof(body), WS "/accounts/%lld/audit", (long long)acc);
+	j = hcall(h, "GET", body, U_VIEWER, NULL, NULL, 200);
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(json_object_get(j, "items"), 0), "action")),
+			    "restore");
+	json_decref(j);
+	/* Another workspace's entry, or one under another account, is not found. */
+	json_decref(hcall(h, "POST", rpath(acc, them), U_OTHER, NULL, NULL, 404));
+	json_decref(hcall(h, "POST", rpath(acc, 999999), U_MANAGER, NULL, NULL, 404));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_shares),	  cmocka_unit_test(test_validation),
 	    cmocka_unit_test(test_audit_entries), cmocka_unit_test(test_roles),
-	    cmocka_unit_test(test_foreign_ids),
+	    cmocka_unit_test(test_foreign_ids),	  cmocka_unit_test(test_restore),
 	};
 	int failed;
 
