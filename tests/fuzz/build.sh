@@ -5,7 +5,7 @@
 #   tests/fuzz/build.sh [SECONDS] [HARNESS...]
 #
 # SECONDS per harness defaults to 30; HARNESS names (fuzz_csv, fuzz_values,
-# fuzz_table_csv) default to all. Binaries and the working corpora go to
+# fuzz_table_csv, fuzz_input) default to all. Binaries and the working corpora go to
 # $FUZZ_OUT (default ${TMPDIR:-/tmp}/advocate-fuzz), so new inputs never land in
 # the repository. A crash stops the script with a non-zero status and leaves
 # the reproducer (crash-*) in $FUZZ_OUT.
@@ -30,6 +30,8 @@ sources() {
 	fuzz_values) echo "$root/src/util/num.c $root/src/util/date.c $root/src/core/inn.c -lm" ;;
 	fuzz_table_csv) echo "$root/src/io/table_out.c $root/src/io/csv.c $root/src/util/date.c
 		-lcsv $(pkg-config --libs xlsxwriter) -lm" ;;
+	fuzz_input) echo "$root/src/core/listing.c $root/src/api/validate.c $root/src/http/resp.c
+		$root/src/util/date.c -ljansson -lsodium -lm" ;;
 	*) echo "unknown harness: $1" >&2; exit 2 ;;
 	esac
 }
@@ -40,10 +42,11 @@ corpus() {
 	fuzz_csv) echo csv ;;
 	fuzz_values) echo values ;;
 	fuzz_table_csv) echo table_csv ;;
+	fuzz_input) echo input ;;
 	esac
 }
 
-[ $# -gt 0 ] || set -- fuzz_csv fuzz_values fuzz_table_csv
+[ $# -gt 0 ] || set -- fuzz_csv fuzz_values fuzz_table_csv fuzz_input
 mkdir -p "$out"
 for h in "$@"; do
 	# shellcheck disable=SC2046 # word splitting of the source list is intended
