@@ -125,6 +125,8 @@ await test('find it in the list by search', async () => {
   await page.waitForURL(new RegExp(`#/w/${WS}/accounts(\\?.*)?$`));
   await page.fill('#account-search', stamp);
   await page.waitForURL(new RegExp(`q=${stamp}`));
+  // The previous page stays on screen until the filtered one arrives: wait for the new rows.
+  await page.waitForFunction(() => document.querySelectorAll('table.accounts-table tbody tr').length === 1);
   const link = page.locator(`table.accounts-table a[href="#/w/${WS}/accounts/${accountId}"]`);
   await link.waitFor();
   assert((await link.textContent()) === companyName, 'the found row is the company');
