@@ -862,31 +862,31 @@ bind_fields(struct db_stmt *st, struct arena *a, const struct account *x)
 
 	if (tags == NULL || search == NULL)
 		return ADV_ENOMEM;
-	db_bind_text(st, 2, x->name);
-	db_bind_text(st, 3, x->legal_name);
-	db_bind_text(st, 4, x->inn);
-	db_bind_text(st, 5, x->external_id);
-	db_bind_text(st, 6, account_status_name(x->status));
-	db_bind_text(st, 7, x->churned_at);
-	db_bind_text(st, 8, x->churn_reason);
-	db_bind_text(st, 9, x->segment);
+	db_bind_text_ref(st, 2, x->name);
+	db_bind_text_ref(st, 3, x->legal_name);
+	db_bind_text_ref(st, 4, x->inn);
+	db_bind_text_ref(st, 5, x->external_id);
+	db_bind_text_ref(st, 6, account_status_name(x->status));
+	db_bind_text_ref(st, 7, x->churned_at);
+	db_bind_text_ref(st, 8, x->churn_reason);
+	db_bind_text_ref(st, 9, x->segment);
 	if (x->owner_user_id > 0)
 		db_bind_int(st, 10, x->owner_user_id);
 	else
 		db_bind_null(st, 10);
-	db_bind_text(st, 11, tags);
-	db_bind_text(st, 12, x->industry);
-	db_bind_text(st, 13, x->region);
-	db_bind_text(st, 14, x->city);
-	db_bind_text(st, 15, x->website);
-	db_bind_text(st, 16, x->employees);
+	db_bind_text_ref(st, 11, tags);
+	db_bind_text_ref(st, 12, x->industry);
+	db_bind_text_ref(st, 13, x->region);
+	db_bind_text_ref(st, 14, x->city);
+	db_bind_text_ref(st, 15, x->website);
+	db_bind_text_ref(st, 16, x->employees);
 	if (x->has_revenue)
 		db_bind_double(st, 17, x->revenue);
 	else
 		db_bind_null(st, 17);
-	db_bind_text(st, 18, x->revenue_currency);
-	db_bind_text(st, 19, x->description);
-	return db_bind_text(st, 20, search);
+	db_bind_text_ref(st, 18, x->revenue_currency);
+	db_bind_text_ref(st, 19, x->description);
+	return db_bind_text_ref(st, 20, search);
 }
 
 /* Replaces the tag rows of account id with x's tags; fresh: the account is new and has none. */
@@ -908,7 +908,7 @@ tags_store(struct db_conn *c, int64_t ws_id, int64_t id, const struct account *x
 			return rc;
 		db_bind_int(st, 1, ws_id);
 		db_bind_int(st, 2, id);
-		db_bind_text(st, 3, x->tags[i]);
+		db_bind_text_ref(st, 3, x->tags[i]);
 		if ((rc = db_exec(st)) != ADV_OK)
 			return rc;
 	}
@@ -1273,19 +1273,19 @@ list_run(struct db_conn *c, struct arena *a, struct db_sql *sql, const struct li
 		return rc;
 	db_bind_int(st, 1, b->ws_id);
 	db_bind_int(st, 2, f->archived ? 1 : 0);
-	db_bind_text(st, 3, f->status);
-	db_bind_text(st, 4, f->segment);
-	db_bind_text(st, 5, b->owner);
-	db_bind_text(st, 6, f->industry);
-	db_bind_text(st, 7, f->region);
-	db_bind_text(st, 8, f->tag);
-	db_bind_text(st, 9, b->like);
+	db_bind_text_ref(st, 3, f->status);
+	db_bind_text_ref(st, 4, f->segment);
+	db_bind_text_ref(st, 5, b->owner);
+	db_bind_text_ref(st, 6, f->industry);
+	db_bind_text_ref(st, 7, f->region);
+	db_bind_text_ref(st, 8, f->tag);
+	db_bind_text_ref(st, 9, b->like);
 	db_bind_int(st, 10, (int64_t)want);
 	if (after && key == NULL) {
 		db_bind_int(st, 11, after_id);
 	} else if (after) {
 		if (json_is_string(key))
-			db_bind_text(st, 11, json_string_value(key));
+			db_bind_text_ref(st, 11, json_string_value(key));
 		else
 			db_bind_double(st, 11, json_number_value(key));
 		db_bind_int(st, 12, after_id);

@@ -307,6 +307,14 @@ db_bind_text(struct db_stmt *st, int i, const char *s)
 }
 
 enum adv_err
+db_bind_text_ref(struct db_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return st->conn->db->be->bind_null(st->impl, i);
+	return st->conn->db->be->bind_text_ref(st->impl, i, s);
+}
+
+enum adv_err
 db_bind_null(struct db_stmt *st, int i)
 {
 	return st->conn->db->be->bind_null(st->impl, i);

@@ -109,6 +109,13 @@ enum adv_err db_bind_text(struct db_stmt *st, int i, const char *s);
 enum adv_err db_bind_null(struct db_stmt *st, int i);
 
 /*
+ * Binds text without copying it: s (or NULL for SQL NULL) must stay valid
+ * and unchanged until the statement is reset — stepped to its end, db_done,
+ * or prepared again. For hot paths binding arena strings.
+ */
+enum adv_err db_bind_text_ref(struct db_stmt *st, int i, const char *s);
+
+/*
  * Advances to the next row: *row is true when a row is available, false when
  * the statement is done (it is then reset). Errors: ADV_ECONFLICT for a
  * unique or check constraint, ADV_EUNAVAIL when the database is busy, ADV_EDB

@@ -19,6 +19,7 @@ struct db_backend {
 	enum adv_err (*bind_int)(void *stmt, int i, int64_t v);
 	enum adv_err (*bind_double)(void *stmt, int i, double v);
 	enum adv_err (*bind_text)(void *stmt, int i, const char *s);
+	enum adv_err (*bind_text_ref)(void *stmt, int i, const char *s);
 	enum adv_err (*bind_null)(void *stmt, int i);
 	enum adv_err (*step)(void *stmt, bool *row);
 	int64_t (*changes)(void *conn, void *stmt);

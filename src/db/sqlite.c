@@ -131,6 +131,12 @@ sqlite_bind_text(void *stmt, int i, const char *s)
 }
 
 static enum adv_err
+sqlite_bind_text_ref(void *stmt, int i, const char *s)
+{
+	return sqlite_map(sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC));
+}
+
+static enum adv_err
 sqlite_bind_null(void *stmt, int i)
 {
 	return sqlite_map(sqlite3_bind_null(stmt, i));
@@ -197,6 +203,7 @@ const struct db_backend db_backend_sqlite = {
     .bind_int = sqlite_bind_int,
     .bind_double = sqlite_bind_double,
     .bind_text = sqlite_bind_text,
+    .bind_text_ref = sqlite_bind_text_ref,
     .bind_null = sqlite_bind_null,
     .step = sqlite_step,
     .changes = sqlite_changes,
