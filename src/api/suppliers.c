@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/accounts.h"
+#include "api/query.h"
 #include "api/routes.h"
 #include "api/validate.h"
 #include "core/supplier.h"
@@ -32,12 +33,12 @@ supplier_json(const struct supplier *x)
 	for (size_t i = 0; cats != NULL && i < x->ncategories; i++)
 		json_array_append_new(cats, json_string(x->categories[i]));
 	return json_pack(
-	    "{s:I, s:I, s:o, s:s?, s:f, s:o, s:s?, s:s?, s:I, s:s, s:s}", "id", (json_int_t)x->id,
-	    "account_id", (json_int_t)x->account_id, "competitor_id",
+	    "{s:I, s:I, s:o, s:s?, s:f, s:o, s:s?, s:s?, s:I, s:s, s:s, s:s?}", "id",
+	    (json_int_t)x->id, "account_id", (json_int_t)x->account_id, "competitor_id",
 	    x->competitor_id ? json_integer(x->competitor_id) : json_null(), "competitor_name",
 	    x->competitor_name, "share_pct", x->share_pct, "categories", cats, "since", x->since,
 	    "notes", x->notes, "version", (json_int_t)x->version, "created_at", x->created_at,
-	    "updated_at", x->updated_at);
+	    "updated_at", x->updated_at, "archived_at", x->archived_at);
 }
 
 /* Answers status with the supplier and its version as ETag. */
@@ -97,11 +98,14 @@ get_suppliers(struct req *r)
 	int64_t account_id;
 	json_t *arr;
 	size_t n;
+	bool archived;
 	enum adv_err rc;
 
-	if ((rc = req_param_id(r, "id", &account_id)) != ADV_OK)
+	if ((rc = req_param_id(r, "id", &account_id)) != ADV_OK ||
+	    (rc = query_flag(r, "archived", &archived)) != ADV_OK)
 		return rc;
-	rc = supplier_list(req_db(r), &r->arena, r->ws.id, account_id, &items, &n, &total);
+	rc =
+	    supplier_list(req_db(r), &r->arena, r->ws.id, account_id, archived, &items, &n, &total);
 	if (rc == ADV_ENOTFOUND)
 		return adv_fail(&r->eb, rc, NULL, "no such account: %lld", (long long)account_id);
 	if (rc != ADV_OK)

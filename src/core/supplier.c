@@ -43,6 +43,12 @@ static struct db_sql sql_list =
 	   " AND s.archived_at IS NULL"
 	   " ORDER BY CASE WHEN s.competitor_id IS NULL THEN 0 ELSE 1 END, s.share_pct DESC, s.id"
 	   " LIMIT ?3");
+static struct db_sql sql_list_archived =
+    DB_SQL("SELECT " SUPPLIER_COLS " WHERE s.workspace_id = ?1 AND s.account_id = ?2"
+	   " AND s.archived_at IS NOT NULL ORDER BY s.archived_at DESC, s.id DESC LIMIT ?3");
+static struct db_sql sql_live_total =
+    DB_SQL("SELECT COALESCE(SUM(share_pct), 0) FROM account_suppliers"
+	   " WHERE workspace_id = ?1 AND account_id = ?2 AND archived_at IS NULL");
 static struct db_sql sql_get =
     DB_SQL("SELECT " SUPPLIER_COLS " WHERE s.workspace_id = ?1 AND s.account_id = ?2"
 	   " AND s.id = ?3");
@@ -236,7 +242,7 @@ account_exists(struct db_conn *c, int64_t ws_id, int64_t account_id, struct adv_
 }
 
 enum adv_err
-supplier_list(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account_id,
+supplier_list(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account_id, bool archived,
 	      struct supplier **items, size_t *n, double *total)
 {
 	struct supplier *v;
@@ -252,7 +258,7 @@ supplier_list(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account
 		return rc;
 	if ((v = arena_alloc(a, SUPPLIERS_PER_ACCOUNT_MAX * sizeof(*v))) == NULL)
 		return ADV_ENOMEM;
-	if ((rc = db_prepare(c, &sql_list, &st)) != ADV_OK)
+	if ((rc = db_prepare(c, archived ? &sql_list_archived : &sql_list, &st)) != ADV_OK)
 		return rc;
 	db_bind_int(st, 1, ws_id);
 	db_bind_int(st, 2, account_id);
@@ -262,12 +268,26 @@ supplier_list(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account
 			db_done(st);
 			return rc;
 		}
-		*total += v[len++].share_pct;
+		if (!archived)
+			*total += v[len].share_pct;
+		len++;
 	}
 	if (rc != ADV_OK)
 		return rc;
 	if (len == SUPPLIERS_PER_ACCOUNT_MAX)
 		db_done(st);
+	if (archived) {
+		if ((rc = db_prepare(c, &sql_live_total, &st)) != ADV_OK)
+			return rc;
+		db_bind_int(st, 1, ws_id);
+		db_bind_int(st, 2, account_id);
+		if ((rc = db_step(st, &row)) != ADV_OK)
+			return rc;
+		if (row) {
+			*total = db_col_double(st, 0);
+			db_done(st);
+		}
+	}
 	*items = v;
 	*n = len;
 	return ADV_OK;

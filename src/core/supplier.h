@@ -59,12 +59,14 @@ struct supplier {
 enum adv_err supplier_check(const struct supplier *in, uint32_t mask, struct adv_errbuf *eb);
 
 /*
- * The live suppliers of account_id (us first, then by share, largest first):
- * *items (arena array of *n) and *total, the sum of their shares.
- * ADV_ENOTFOUND when the account is not in this workspace.
+ * The live suppliers of account_id (us first, then by share, largest first),
+ * or with archived set the archived ones (most recently archived first, at
+ * most SUPPLIERS_PER_ACCOUNT_MAX): *items (arena array of *n); *total is the
+ * sum of the live shares either way. ADV_ENOTFOUND when the account is not in
+ * this workspace.
  */
 enum adv_err supplier_list(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account_id,
-			   struct supplier **items, size_t *n, double *total);
+			   bool archived, struct supplier **items, size_t *n, double *total);
 
 /* One supplier of account_id (archived ones too); ADV_ENOTFOUND when there is none. */
 enum adv_err supplier_get(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account_id,

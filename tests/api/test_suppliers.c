@@ -293,7 +293,7 @@ static void
 test_restore(void **state)
 {
 	const char *const stale[] = {"If-Match: \"1\"", NULL};
-	char body[128];
+	char body[128], path[320];
 	json_t *j;
 	int64_t acc, comp, them, again;
 
@@ -304,6 +304,18 @@ test_restore(void **state)
 	them = create(spath(acc, 0), U_MANAGER, body);
 	json_decref(hcall(h, "DELETE", spath(acc, them), U_MANAGER, NULL, NULL, 204));
 	assert_true(total(acc) == 0);
+	/* The archived entry is listed apart, with when it was archived. */
+	snprintf(path, sizeof(path), "%s?archived=true", spath(acc, 0));
+	j = hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
+	assert_int_equal(json_integer_value(
+			     json_object_get(json_array_get(json_object_get(j, "items"), 0), "id")),
+			 them);
+	assert_true(json_is_string(
+	    json_object_get(json_array_get(json_object_get(j, "items"), 0), "archived_at")));
+	json_decref(j);
+	snprintf(path, sizeof(path), "%s?archived=maybe", spath(acc, 0));
+	json_decref(hcall(h, "GET", path, U_VIEWER, NULL, NULL, 422));
 	/* Stale version, another manager, a viewer: refused; the entry stays archived. */
 	json_decref(hcall(h, "POST", rpath(acc, them), U_MANAGER, NULL, stale, 412));
 	json_decref(hcall(h, "POST", rpath(acc, them), U_MANAGER2, NULL, NULL, 403));
@@ -326,8 +338,14 @@ test_restore(void **state)
 	json_decref(j);
 	j = hcall(h, "POST", rpath(acc, them), U_MANAGER, NULL, NULL, 200);
 	assert_int_equal(json_integer_value(json_object_get(j, "version")), 3);
+	assert_true(json_is_null(json_object_get(j, "archived_at")));
 	json_decref(j);
 	assert_true(total(acc) == 100);
+	snprintf(path, sizeof(path), "%s?archived=true", spath(acc, 0));
+	j = hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
+	assert_true(json_number_value(json_object_get(j, "total_share_pct")) == 100);
+	json_decref(j);
 	/* Restoring a live entry changes nothing. */
 	j = hcall(h, "POST", rpath(acc, them), U_MANAGER, NULL, NULL, 200);
 	assert_int_equal(json_integer_value(json_object_get(j, "version")), 3);

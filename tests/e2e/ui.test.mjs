@@ -187,6 +187,19 @@ await test('suppliers tab: add us and a competitor, share over 100% refused', as
   await page.screenshot({ path: `${SHOTS}/e2e-suppliers.png`, fullPage: true });
 });
 
+await test('suppliers tab: a deleted supplier is restored', async () => {
+  page.once('dialog', (d) => d.accept());
+  await page.locator('.suppliers-table tbody tr', { hasText: competitorName }).locator('button.btn-danger').click();
+  await page.waitForFunction(() => document.querySelectorAll('.suppliers-table tbody tr').length === 1);
+  await page.click('.archived-suppliers > button');
+  const row = page.locator('.archived-list li', { hasText: competitorName });
+  await row.waitFor();
+  assert(/удалён/.test(await row.textContent()), 'the deleted entry says when it was deleted');
+  await row.locator('button').click();
+  await waitText(page.locator('.suppliers-table tbody tr', { hasText: competitorName }).locator('.cell-name'), competitorName);
+  await page.waitForFunction(() => document.querySelectorAll('.suppliers-table tbody tr').length === 2);
+});
+
 await test('switch language ru → en', async () => {
   await page.click('a[data-tab=general]');
   await waitText(page.locator('a[data-tab=general]'), /Общие сведения/);

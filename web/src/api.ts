@@ -66,6 +66,7 @@ export interface Supplier {
   since: string | null;
   notes: string | null;
   version: number;
+  archived_at?: string | null;
 }
 
 export interface AuditEntry {

@@ -53,6 +53,7 @@ export function Suppliers({ ws, accountId, canEdit }: { ws: string; accountId: n
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [archived, setArchived] = useState<Supplier[] | null>(null);
 
   const load = () =>
     api
@@ -131,6 +132,22 @@ export function Suppliers({ ws, accountId, canEdit }: { ws: string; accountId: n
     }
     if (editing !== 'new' && editing && editing.id === s.id) setEditing(null);
     await load();
+  };
+
+  const loadArchived = () =>
+    api
+      .get<SupplierList>(base, { archived: 'true' })
+      .then((d) => setArchived(d.items || []))
+      .catch(setError);
+
+  const restore = async (s: Supplier) => {
+    setError(null);
+    try {
+      await api.post(`${base}/${s.id}/restore`);
+    } catch (err) {
+      setError(err);
+    }
+    await Promise.all([load(), loadArchived()]);
   };
 
   if (loadError && !data) return <ErrorBox error={loadError} onRetry={load} />;
@@ -228,6 +245,29 @@ export function Suppliers({ ws, accountId, canEdit }: { ws: string; accountId: n
           </table>
         </div>
       )}
+
+      <div class="archived-suppliers">
+        <button type="button" class="btn btn-link" onClick={() => (archived ? setArchived(null) : loadArchived())}>
+          {archived ? t('supplier_hide_archived') : t('supplier_show_archived')}
+        </button>
+        {archived && archived.length === 0 && <p class="empty">{t('supplier_archived_empty')}</p>}
+        {archived && archived.length > 0 && (
+          <ul class="archived-list">
+            {archived.map((s) => (
+              <li>
+                <span class="muted">
+                  {nameOf(s)} — {formatNumber(s.share_pct, locale)}% · {t('supplier_archived_at', { date: formatDate(s.archived_at || null, locale) })}
+                </span>
+                {canEdit && (
+                  <button type="button" class="btn btn-small" onClick={() => restore(s)}>
+                    {t('supplier_restore')}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
 
       {editing !== null && (
         <form class="panel" onSubmit={save} noValidate>
