@@ -1094,6 +1094,23 @@ version_moved(struct adv_errbuf *eb, int64_t expect, int64_t now)
 			(long long)now, (long long)expect);
 }
 
+/*
+ * Loads account id into cur inside the caller's write scope and checks that
+ * its version is expect_version (0 = any): ADV_ENOTFOUND or ADV_EPRECOND.
+ */
+static enum adv_err
+load_for_write(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t id,
+	       int64_t expect_version, struct account *cur, struct adv_errbuf *eb)
+{
+	enum adv_err rc = account_get(c, a, ws_id, id, cur);
+
+	if (rc == ADV_ENOTFOUND)
+		return adv_fail(eb, rc, NULL, "no such account: %lld", (long long)id);
+	if (rc == ADV_OK && expect_version != 0 && expect_version != cur->version)
+		return version_moved(eb, expect_version, cur->version);
+	return rc;
+}
+
 enum adv_err
 account_update_with(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor, int64_t id,
 		    int64_t expect_version, const struct account *patch, uint32_t mask,
@@ -1112,15 +1129,8 @@ account_update_with(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t a
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	if ((rc = account_get(c, a, ws_id, id, &cur)) != ADV_OK) {
-		if (rc == ADV_ENOTFOUND)
-			adv_fail(eb, rc, NULL, "no such account: %lld", (long long)id);
+	if ((rc = load_for_write(c, a, ws_id, id, expect_version, &cur, eb)) != ADV_OK)
 		goto out;
-	}
-	if (expect_version != 0 && expect_version != cur.version) {
-		rc = version_moved(eb, expect_version, cur.version);
-		goto out;
-	}
 	x = cur;
 	if ((rc = account_normalize(a, patch, mask, &x)) != ADV_OK)
 		goto out;
@@ -1203,15 +1213,8 @@ account_archive(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	if ((rc = account_get(c, a, ws_id, id, &cur)) != ADV_OK) {
-		if (rc == ADV_ENOTFOUND)
-			adv_fail(eb, rc, NULL, "no such account: %lld", (long long)id);
+	if ((rc = load_for_write(c, a, ws_id, id, expect_version, &cur, eb)) != ADV_OK)
 		goto out;
-	}
-	if (expect_version != 0 && expect_version != cur.version) {
-		rc = version_moved(eb, expect_version, cur.version);
-		goto out;
-	}
 	*out = cur;
 	if (archive == (cur.archived_at != NULL))
 		goto out;

@@ -531,19 +531,21 @@ out:
 }
 
 /*
- * Loads live supplier id of account_id at expect_version (0 = any) into cur,
- * inside the caller's write scope.
+ * Loads supplier id of account_id at expect_version (0 = any) into cur,
+ * inside the caller's write scope: a live one, or an archived one too when
+ * archived_too is set.
  */
 static enum adv_err
 load_for_write(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account_id, int64_t id,
-	       int64_t expect_version, struct supplier *cur, struct adv_errbuf *eb)
+	       int64_t expect_version, bool archived_too, struct supplier *cur,
+	       struct adv_errbuf *eb)
 {
 	enum adv_err rc;
 
 	if ((rc = account_exists(c, ws_id, account_id, eb)) != ADV_OK)
 		return rc;
 	rc = supplier_get(c, a, ws_id, account_id, id, cur);
-	if (rc == ADV_ENOTFOUND || (rc == ADV_OK && cur->archived_at != NULL))
+	if (rc == ADV_ENOTFOUND || (rc == ADV_OK && cur->archived_at != NULL && !archived_too))
 		return adv_fail(eb, ADV_ENOTFOUND, NULL, "no such supplier: %lld", (long long)id);
 	if (rc == ADV_OK && expect_version != 0 && expect_version != cur->version)
 		return adv_fail(eb, ADV_EPRECOND, NULL,
@@ -572,7 +574,8 @@ supplier_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	if ((rc = load_for_write(c, a, ws_id, account_id, id, expect_version, &cur, eb)) != ADV_OK)
+	if ((rc = load_for_write(c, a, ws_id, account_id, id, expect_version, false, &cur, eb)) !=
+	    ADV_OK)
 		goto out;
 	x = cur;
 	if ((rc = supplier_normalize(a, patch, mask, &x)) != ADV_OK ||
@@ -625,7 +628,8 @@ supplier_archive(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t acto
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	if ((rc = load_for_write(c, a, ws_id, account_id, id, expect_version, &cur, eb)) != ADV_OK)
+	if ((rc = load_for_write(c, a, ws_id, account_id, id, expect_version, false, &cur, eb)) !=
+	    ADV_OK)
 		goto out;
 	clock_now_plus(0, now);
 	if ((rc = db_prepare(c, &sql_archive, &st)) != ADV_OK)
@@ -670,20 +674,9 @@ supplier_restore(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t acto
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	if ((rc = account_exists(c, ws_id, account_id, eb)) != ADV_OK)
+	if ((rc = load_for_write(c, a, ws_id, account_id, id, expect_version, true, &cur, eb)) !=
+	    ADV_OK)
 		goto out;
-	rc = supplier_get(c, a, ws_id, account_id, id, &cur);
-	if (rc == ADV_ENOTFOUND)
-		rc = adv_fail(eb, rc, NULL, "no such supplier: %lld", (long long)id);
-	if (rc != ADV_OK)
-		goto out;
-	if (expect_version != 0 && expect_version != cur.version) {
-		rc = adv_fail(eb, ADV_EPRECOND, NULL,
-			      "the supplier was changed by someone else (version %lld, not %lld); "
-			      "reload it and apply your change again",
-			      (long long)cur.version, (long long)expect_version);
-		goto out;
-	}
 	if (cur.archived_at == NULL) {
 		*out = cur;
 		goto out;
