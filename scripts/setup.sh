@@ -2,8 +2,8 @@
 # Installs what this machine lacks to build and run Advocate (Debian 12), and
 # the web UI's npm packages. Idempotent and quiet when everything is there.
 #   scripts/setup.sh          build and run
-#   scripts/setup.sh --test   also what the tests need (Chromium, clang for fuzzing)
-#   scripts/setup.sh --bench  also what the benchmarks need (wrk, nginx)
+#   scripts/setup.sh --test   also what the tests need (Chromium, clang for fuzzing, PostgreSQL)
+#   scripts/setup.sh --bench  also what the benchmarks need (wrk, nginx, PostgreSQL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +12,8 @@ pkgs=(gcc make pkg-config python3 meson ninja-build sqlite3
       libcsv-dev libpq-dev libcurl4-openssl-dev libcmocka-dev nodejs npm)
 for arg in "$@"; do
   case "$arg" in
-    --test) pkgs+=(chromium clang libclang-rt-14-dev) ;;
-    --bench) pkgs+=(wrk nginx) ;;
+    --test) pkgs+=(chromium clang libclang-rt-14-dev postgresql nginx curl openssl) ;;
+    --bench) pkgs+=(wrk nginx postgresql) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -19,6 +19,9 @@ static const struct cmd commands[] = {
     {"export", cmd_export,
      "export data: export accounts --workspace SLUG [--format csv|xlsx] [--out FILE]"},
     {"demo", cmd_demo, "seed a demo workspace into the database"},
+    {"backup", cmd_backup,
+     "copy a SQLite database while the server runs: backup --out FILE (PostgreSQL: pg_dump)"},
+    {"copy", cmd_copy, "move everything to another database: copy --from URL --to URL [--replace]"},
     {"help", cmd_help, "list commands, or describe one: help CMD"},
 };
 

@@ -27,6 +27,8 @@ int cmd_token(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* The table entry of a command, or NULL (main.c). */
@@ -55,12 +57,21 @@ bool cmd_parse(int argc, char **argv, struct cmd_opt *opts, size_t nopts, const 
 /* The value of option name in opts, or NULL. */
 const char *cmd_opt(const struct cmd_opt *opts, size_t nopts, const char *name);
 
+/* The database URL in effect: the --db value, else $ADVOCATE_DB, else ./advocate.db. */
+const char *cmd_db_url(const char *db_opt);
+
 /*
  * Opens the database (--db value, else $ADVOCATE_DB, else ./advocate.db) with
  * nconn connections and applies pending migrations. Prints the error and
  * returns NULL on failure.
  */
 struct db *cmd_open_db(const char *db_opt, unsigned nconn);
+
+/*
+ * The file a SQLite database URL names (url itself, or what follows
+ * "sqlite:"), pointing into url; NULL for a postgres:// or postgresql:// URL.
+ */
+const char *cmd_sqlite_file(const char *url);
 
 /* True when the value of --help was asked for: prints help for name and returns true. */
 bool cmd_wants_help(int argc, char **argv);

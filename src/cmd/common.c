@@ -72,16 +72,22 @@ cmd_opt(const struct cmd_opt *opts, size_t nopts, const char *name)
 	return NULL;
 }
 
+const char *
+cmd_db_url(const char *db_opt)
+{
+	const char *url = db_opt ? db_opt : getenv("ADVOCATE_DB");
+
+	return url == NULL || *url == '\0' ? "advocate.db" : url;
+}
+
 struct db *
 cmd_open_db(const char *db_opt, unsigned nconn)
 {
-	const char *url = db_opt ? db_opt : getenv("ADVOCATE_DB");
+	const char *url = cmd_db_url(db_opt);
 	struct adv_errbuf eb = {{0}, {0}};
 	struct db *db = NULL;
 	unsigned applied = 0;
 
-	if (url == NULL || *url == '\0')
-		url = "advocate.db";
 	if (db_open(url, nconn, &db, &eb) != ADV_OK) {
 		fprintf(stderr, "advocate: %s\n", eb.msg[0] ? eb.msg : "cannot open the database");
 		return NULL;
@@ -92,6 +98,14 @@ cmd_open_db(const char *db_opt, unsigned nconn)
 		return NULL;
 	}
 	return db;
+}
+
+const char *
+cmd_sqlite_file(const char *url)
+{
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+		return NULL;
+	return strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
 }
 
 bool

@@ -12,6 +12,7 @@
 
 #include "api/routes.h"
 #include "core/demo.h"
+#include "db/bus.h"
 #include "http/http.h"
 
 #define SERVE_DRAIN_MS	  10000
@@ -58,6 +59,7 @@ cmd_serve(int argc, char **argv)
 	struct adv_errbuf eb = {{0}, {0}};
 	struct server *srv = NULL;
 	struct db *db = NULL;
+	struct bus *bus = NULL;
 	unsigned long threads, body_max, upload_max, idle, smax;
 	unsigned nroutes;
 	const struct route *routes;
@@ -118,6 +120,11 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "advocate serve: demo data: %s\n", eb.msg);
 		goto out;
 	}
+	if (bus_open(db, cmd_db_url(cmd_opt(opts, nopts, "db")), &bus, &eb) != ADV_OK) {
+		fprintf(stderr, "advocate serve: %s\n", eb.msg);
+		goto out;
+	}
+	cfg.bus = bus;
 	routes = api_routes(&nroutes);
 	if (server_start(&cfg, db, routes, nroutes, &srv, &eb) != ADV_OK) {
 		fprintf(stderr, "advocate serve: %s\n", eb.msg);
@@ -133,6 +140,7 @@ cmd_serve(int argc, char **argv)
 	status = 0;
 out:
 	server_stop(srv, 0);
+	bus_close(bus);
 	db_close(db);
 	return status;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/events.h"
 #include "core/identity.h"
 #include "util/clock.h"
 
@@ -47,7 +48,9 @@ audit_write_text(struct db_conn *c, int64_t ws_id, int64_t actor, const char *en
 	db_bind_text(st, 6, action);
 	db_bind_text(st, 7, changes);
 	db_bind_text(st, 8, now);
-	return db_exec(st);
+	if ((rc = db_exec(st)) != ADV_OK)
+		return rc;
+	return events_raise(c, ws_id, entity_type, entity_id, account_id, action);
 }
 
 enum adv_err

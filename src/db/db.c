@@ -17,6 +17,12 @@ struct db_stmt {
 
 #define DB_TX_KEYS_MAX 8
 
+/* A payload waiting for its transaction to commit (in-process delivery). */
+struct db_note {
+	struct db_note *next;
+	char payload[];
+};
+
 struct db_conn {
 	struct db *db;
 	void *impl;
@@ -24,6 +30,8 @@ struct db_conn {
 	bool in_read;	/* a read transaction from db_begin_read is open */
 	unsigned nkeys; /* keys named by db_tx_once in this transaction */
 	int64_t keys[DB_TX_KEYS_MAX];
+	unsigned counts[DB_TX_KEYS_MAX];
+	struct db_note *notes, **notes_tail; /* pending payloads, in order */
 	bool in_use;
 	struct db_stmt stmts[DB_SQL_SLOTS_MAX];
 };
@@ -35,19 +43,44 @@ struct db {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct db_conn **conns;
+	void (*notify_fn)(void *ctx, const char *payload);
+	void *notify_ctx;
 };
 
 static atomic_uint sql_slot_next = 1; /* slot 0 means "not assigned yet" */
 static pthread_mutex_t sql_slot_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Frees c's pending payloads, delivering them first when deliver is true. */
+static void
+db_notes_flush(struct db_conn *c, bool deliver)
+{
+	struct db_note *n = c->notes, *next;
+
+	for (; n != NULL; n = next) {
+		next = n->next;
+		if (deliver && c->db->notify_fn != NULL)
+			c->db->notify_fn(c->db->notify_ctx, n->payload);
+		free(n);
+	}
+	c->notes = NULL;
+	c->notes_tail = &c->notes;
+}
 
 /* Picks the backend for url and the target string it receives. */
 static enum adv_err
 db_resolve(const char *url, const struct db_backend **be, const char **target,
 	   struct adv_errbuf *eb)
 {
-	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+		*be = &db_backend_pg;
+		*target = url;
+		return ADV_OK;
+	}
+	if (strstr(url, "://") != NULL)
 		return adv_fail(eb, ADV_EINVAL, NULL,
-				"PostgreSQL URLs are not supported by this build yet");
+				"unknown database URL scheme in %s: use a path, sqlite:PATH or "
+				"postgresql://...",
+				url);
 	*be = &db_backend_sqlite;
 	*target = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
 	if (**target == '\0')
@@ -84,6 +117,7 @@ db_open(const char *url, unsigned nconn, struct db **out, struct adv_errbuf *eb)
 			goto out;
 		}
 		c->db = db;
+		c->notes_tail = &c->notes;
 		db->conns[db->n++] = c;
 		if ((rc = be->open(target, &c->impl, eb)) != ADV_OK)
 			goto out;
@@ -108,6 +142,7 @@ db_close(struct db *db)
 				db->be->finalize(c->stmts[s].impl);
 		if (c->impl != NULL)
 			db->be->close(c->impl);
+		db_notes_flush(c, false);
 		free(c);
 	}
 	if (db->conns != NULL) {
@@ -136,8 +171,9 @@ db_pool_busy(const struct db *db)
 	return __atomic_load_n(&db->busy, __ATOMIC_RELAXED);
 }
 
-enum adv_err
-db_acquire(struct db *db, struct db_conn **out)
+/* Takes a free connection, waiting for one. */
+static struct db_conn *
+db_take(struct db *db)
 {
 	pthread_mutex_lock(&db->mu);
 	for (;;) {
@@ -145,13 +181,26 @@ db_acquire(struct db *db, struct db_conn **out)
 			if (!db->conns[i]->in_use) {
 				db->conns[i]->in_use = true;
 				__atomic_add_fetch(&db->busy, 1, __ATOMIC_RELAXED);
-				*out = db->conns[i];
 				pthread_mutex_unlock(&db->mu);
-				return ADV_OK;
+				return db->conns[i];
 			}
 		}
 		pthread_cond_wait(&db->cv, &db->mu);
 	}
+}
+
+enum adv_err
+db_acquire(struct db *db, struct db_conn **out)
+{
+	struct db_conn *c = db_take(db);
+
+	*out = NULL;
+	if (db->be->revive != NULL && db->be->revive(c->impl) != ADV_OK) {
+		db_release(db, c);
+		return ADV_EUNAVAIL;
+	}
+	*out = c;
+	return ADV_OK;
 }
 
 void
@@ -176,10 +225,26 @@ db_release(struct db *db, struct db_conn *c)
 	pthread_mutex_unlock(&db->mu);
 }
 
+/*
+ * Runs a BEGIN statement; when the connection turns out to have been lost
+ * since it was last used, reconnects and tries once more (nothing can have
+ * been written on a connection that had no transaction open).
+ */
+static enum adv_err
+db_run_begin(struct db_conn *c, const char *sql)
+{
+	const struct db_backend *be = c->db->be;
+	enum adv_err rc = be->exec_script(c->impl, sql, NULL);
+
+	if (rc == ADV_EUNAVAIL && be->revive != NULL && be->revive(c->impl) == ADV_OK)
+		rc = be->exec_script(c->impl, sql, NULL);
+	return rc;
+}
+
 enum adv_err
 db_begin(struct db_conn *c)
 {
-	enum adv_err rc = c->db->be->exec_script(c->impl, c->db->be->begin_sql, NULL);
+	enum adv_err rc = db_run_begin(c, c->db->be->begin_sql);
 
 	if (rc == ADV_OK) {
 		c->in_tx = true;
@@ -195,23 +260,67 @@ db_begin_read(struct db_conn *c)
 
 	if (c->in_tx || c->in_read)
 		return ADV_OK;
-	rc = c->db->be->exec_script(c->impl, "BEGIN", NULL);
+	rc = db_run_begin(c, c->db->be->begin_read_sql);
 	if (rc == ADV_OK)
 		c->in_read = true;
 	return rc;
 }
 
+unsigned
+db_tx_count(struct db_conn *c, int64_t key)
+{
+	if (!c->in_tx)
+		return 0;
+	for (unsigned i = 0; i < c->nkeys; i++)
+		if (c->keys[i] == key)
+			return c->counts[i]++;
+	if (c->nkeys < DB_TX_KEYS_MAX) {
+		c->keys[c->nkeys] = key;
+		c->counts[c->nkeys++] = 1;
+	}
+	return 0;
+}
+
 bool
 db_tx_once(struct db_conn *c, int64_t key)
 {
+	return db_tx_count(c, key) == 0;
+}
+
+enum adv_err
+db_notify(struct db_conn *c, const char *payload)
+{
+	size_t len = strlen(payload);
+	struct db_note *n;
+
+	if (len > DB_NOTIFY_MAX)
+		return ADV_ETOOBIG;
+	if (c->db->be->notify != NULL)
+		return c->db->be->notify(c->impl, DB_NOTIFY_CHANNEL, payload);
+	if ((n = malloc(sizeof(*n) + len + 1)) == NULL)
+		return ADV_ENOMEM;
+	memcpy(n->payload, payload, len + 1);
+	n->next = NULL;
+	*c->notes_tail = n;
+	c->notes_tail = &n->next;
 	if (!c->in_tx)
-		return true;
-	for (unsigned i = 0; i < c->nkeys; i++)
-		if (c->keys[i] == key)
-			return false;
-	if (c->nkeys < DB_TX_KEYS_MAX)
-		c->keys[c->nkeys++] = key;
-	return true;
+		db_notes_flush(c, true);
+	return ADV_OK;
+}
+
+void
+db_set_notify_hook(struct db *db, void (*fn)(void *ctx, const char *payload), void *ctx)
+{
+	pthread_mutex_lock(&db->mu);
+	db->notify_fn = fn;
+	db->notify_ctx = ctx;
+	pthread_mutex_unlock(&db->mu);
+}
+
+bool
+db_notify_is_shared(const struct db *db)
+{
+	return db->be->notify != NULL;
 }
 
 enum adv_err
@@ -222,6 +331,7 @@ db_commit(struct db_conn *c)
 	if (rc != ADV_OK)
 		db_rollback(c);
 	c->in_tx = false;
+	db_notes_flush(c, rc == ADV_OK);
 	return rc;
 }
 
@@ -233,6 +343,7 @@ db_rollback(struct db_conn *c)
 			c->db->be->reset(c->stmts[s].impl);
 	c->db->be->exec_script(c->impl, "ROLLBACK", NULL);
 	c->in_tx = false;
+	db_notes_flush(c, false);
 }
 
 bool
@@ -382,4 +493,20 @@ size_t
 db_col_bytes(struct db_stmt *st, int i)
 {
 	return st->conn->db->be->col_bytes(st->impl, i);
+}
+
+enum adv_err
+db_backup(struct db *db, const char *path, struct adv_errbuf *eb)
+{
+	struct db_conn *c = NULL;
+	enum adv_err rc;
+
+	if (db->be->backup == NULL)
+		return adv_fail(eb, ADV_EINVAL, NULL,
+				"backup works on SQLite only; back PostgreSQL up with pg_dump");
+	if ((rc = db_acquire(db, &c)) != ADV_OK)
+		return rc;
+	rc = db->be->backup(c->impl, path, eb);
+	db_release(db, c);
+	return rc;
 }

@@ -92,6 +92,36 @@ bool db_in_tx(const struct db_conn *c);
  */
 bool db_tx_once(struct db_conn *c, int64_t key);
 
+/*
+ * How many times key has been counted in the transaction open on c, before
+ * this call, which counts it once more; always 0 outside a transaction. At
+ * most 8 keys per transaction are told apart (later keys always count 0).
+ */
+unsigned db_tx_count(struct db_conn *c, int64_t key);
+
+/*
+ * Announces payload (UTF-8 text, at most DB_NOTIFY_MAX bytes) to the event
+ * buses of every process on this database once the transaction open on c
+ * commits, or at once outside a transaction; a rollback drops it. On
+ * PostgreSQL this is NOTIFY on channel DB_NOTIFY_CHANNEL (every node
+ * listening receives it); on SQLite it is delivered in-process, to the hook
+ * set with db_set_notify_hook. Errors: ADV_ETOOBIG, ADV_ENOMEM, database
+ * errors.
+ */
+#define DB_NOTIFY_MAX	  4000
+#define DB_NOTIFY_CHANNEL "advocate_events"
+enum adv_err db_notify(struct db_conn *c, const char *payload);
+
+/*
+ * Sets the function that receives payloads committed through this pool when
+ * the engine delivers them in-process (SQLite); fn runs on the committing
+ * thread after the commit and must not use the pool. NULL fn drops them.
+ */
+void db_set_notify_hook(struct db *db, void (*fn)(void *ctx, const char *payload), void *ctx);
+
+/* True when the engine carries notifications between processes (PostgreSQL). */
+bool db_notify_is_shared(const struct db *db);
+
 /* Runs SQL text with no parameters and no result rows (DDL, migrations). */
 enum adv_err db_exec_script(struct db_conn *c, const char *sql, struct adv_errbuf *eb);
 
@@ -137,6 +167,14 @@ bool db_col_null(struct db_stmt *st, int i);
 int64_t db_col_int(struct db_stmt *st, int i);
 double db_col_double(struct db_stmt *st, int i);
 const char *db_col_text(struct db_stmt *st, int i);
+
+/*
+ * Writes a consistent copy of the whole database to a new file at path
+ * (SQLite only, safe while the server runs). Errors: ADV_EINVAL when the
+ * engine has no such backup (PostgreSQL: use pg_dump) or path exists,
+ * ADV_EIO/ADV_EDB when writing fails; detail in eb.
+ */
+enum adv_err db_backup(struct db *db, const char *path, struct adv_errbuf *eb);
 
 /* Bytes of column i's text (after db_col_text, without the NUL). */
 size_t db_col_bytes(struct db_stmt *st, int i);

@@ -64,9 +64,11 @@ migrate_current(struct db *db, unsigned *version, struct adv_errbuf *eb)
 
 	if ((rc = db_acquire(db, &c)) != ADV_OK)
 		goto out;
-	if ((rc = migrate_bootstrap(c, eb)) != ADV_OK)
+	if ((rc = db_begin(c)) != ADV_OK || (rc = migrate_bootstrap(c, eb)) != ADV_OK)
 		goto out;
-	rc = migrate_read_version(c, version);
+	if ((rc = migrate_read_version(c, version)) != ADV_OK)
+		goto out;
+	rc = db_commit(c);
 out:
 	db_release(db, c);
 	return rc;
@@ -106,25 +108,34 @@ migrate_apply(struct db *db, unsigned *applied, struct adv_errbuf *eb)
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if ((rc = db_acquire(db, &c)) != ADV_OK)
 		goto out;
-	if ((rc = migrate_bootstrap(c, eb)) != ADV_OK)
-		goto out;
-	if ((rc = migrate_read_version(c, &version)) != ADV_OK)
-		goto out;
-	if (version > migrations_count) {
-		rc = adv_fail(eb, ADV_ECONFLICT, NULL,
-			      "the database has schema version %u, newer than this program's %u; "
-			      "upgrade advocate",
-			      version, migrations_count);
-		goto out;
-	}
-	for (unsigned i = version; i < migrations_count; i++) {
-		const struct migration *m = &migrations[i];
+	/*
+	 * One migration per write transaction, the version read inside it: nodes
+	 * starting together on one server database take turns, and each applies
+	 * only what is still missing when its turn comes.
+	 */
+	for (;;) {
+		const struct migration *m;
 		struct db_stmt *st;
 
+		if ((rc = db_begin(c)) != ADV_OK)
+			goto out;
+		if ((rc = migrate_bootstrap(c, eb)) != ADV_OK ||
+		    (rc = migrate_read_version(c, &version)) != ADV_OK)
+			goto out;
+		if (version > migrations_count) {
+			rc = adv_fail(eb, ADV_ECONFLICT, NULL,
+				      "the database has schema version %u, newer than this "
+				      "program's %u; upgrade advocate",
+				      version, migrations_count);
+			goto out;
+		}
+		if (version == migrations_count) {
+			rc = db_commit(c);
+			goto out;
+		}
+		m = &migrations[version];
 		buf_reset(&text);
 		if ((rc = migrate_render(db_kind(db), m->sql, &text)) != ADV_OK)
-			goto out;
-		if ((rc = db_begin(c)) != ADV_OK)
 			goto out;
 		if ((rc = db_exec_script(c, text.data, eb)) != ADV_OK) {
 			char why[ADV_ERRMSG_MAX];

@@ -16,6 +16,8 @@
 #include "core/identity.h"
 #include "db/db.h"
 #include "util/arena.h"
+
+struct bus;
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -74,6 +76,7 @@ struct server_config {
 	unsigned session_max;  /* seconds */
 	bool access_log;       /* one JSON line per request on stderr */
 	bool tls;	       /* served behind TLS: cookies get Secure */
+	struct bus *bus;       /* the node's event bus (db/bus.h), or NULL */
 };
 
 /* The signed-in caller, if any. */

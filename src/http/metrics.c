@@ -3,6 +3,8 @@
  */
 #include "http/metrics.h"
 
+#include "db/bus.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -58,7 +60,7 @@ metrics_observe(struct metrics *m, int route, int status, uint64_t dur_ns)
 
 enum adv_err
 metrics_render(struct metrics *m, const struct route *routes, unsigned nroutes, struct db *db,
-	       struct buf *out)
+	       struct bus *bus, struct buf *out)
 {
 	enum adv_err rc = ADV_OK;
 	unsigned long long cum = 0;
@@ -121,5 +123,20 @@ metrics_render(struct metrics *m, const struct route *routes, unsigned nroutes, 
 		    (double)atomic_load(&m->sum_us) / 1e6,
 		    (unsigned long long)atomic_load(&m->total), db_pool_size(db), db_pool_busy(db),
 		    ADVOCATE_VERSION, db_kind(db) == DB_PG ? "postgresql" : "sqlite");
+	if (rc == ADV_OK && bus != NULL) {
+		uint64_t events;
+		bool connected;
+
+		bus_stats(bus, &events, &connected);
+		rc = buf_printf(out,
+				"# HELP advocate_bus_events_total Events this node's bus delivered "
+				"(raised on any node).\n"
+				"# TYPE advocate_bus_events_total counter\n"
+				"advocate_bus_events_total %llu\n"
+				"# HELP advocate_bus_connected Whether the bus receives events now.\n"
+				"# TYPE advocate_bus_connected gauge\n"
+				"advocate_bus_connected %d\n",
+				(unsigned long long)events, connected ? 1 : 0);
+	}
 	return rc;
 }

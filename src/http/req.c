@@ -14,15 +14,19 @@
 /*
  * The connection of a GET or HEAD request holds one read transaction from its
  * first statement to the end of the request: one snapshot, one set of locks.
+ * NULL when the database cannot be reached (the request answers 503).
  */
 struct db_conn *
 req_db(struct req *r)
 {
 	if (r->db == NULL) {
-		if (db_acquire(server_db(r->srv), &r->db) != ADV_OK)
+		if (db_acquire(server_db(r->srv), &r->db) != ADV_OK) {
 			r->db = NULL;
-		else if (r->method == HTTP_GET || r->method == HTTP_HEAD)
-			db_begin_read(r->db);
+		} else if ((r->method == HTTP_GET || r->method == HTTP_HEAD) &&
+			   db_begin_read(r->db) != ADV_OK) {
+			db_release(server_db(r->srv), r->db);
+			r->db = NULL;
+		}
 	}
 	return r->db;
 }

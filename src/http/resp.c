@@ -131,4 +131,6 @@ resp_problem(struct req *r, enum adv_err e)
 	r->answered = j != NULL;
 	if (e == ADV_ETHROTTLED)
 		resp_header(r, "Retry-After", "60");
+	else if (e == ADV_EUNAVAIL)
+		resp_header(r, "Retry-After", "1");
 }

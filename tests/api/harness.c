@@ -1,5 +1,6 @@
 /*
- * harness.c — the API test harness (see harness.h).
+ * harness.c — the API test harness (see harness.h): fixtures, the server's
+ * lifecycle on SQLite or PostgreSQL, and HTTP requests through libcurl.
  */
 #include "harness.h"
 
@@ -10,6 +11,8 @@
 
 #include <cmocka.h>
 #include <ftw.h>
+#include <libpq-fe.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,11 +37,119 @@ static const char *const user_roles[U__MAX] = {
     [U_OTHER] = "owner",
 };
 
+/* Numbers the databases this process creates. */
+static atomic_uint db_seq;
+
 static void
 die(const char *what)
 {
 	fprintf(stderr, "harness: %s\n", what);
 	exit(1);
+}
+
+/* The maintenance URL of the test PostgreSQL server, or NULL when the run is on SQLite. */
+static const char *
+pg_admin_url(void)
+{
+	const char *url = getenv("ADVOCATE_TEST_PG");
+
+	return url != NULL && *url != '\0' ? url : NULL;
+}
+
+const char *
+harness_engine(void)
+{
+	return pg_admin_url() != NULL ? "postgres" : "sqlite";
+}
+
+/* Ignores the server's notices (such as DROP DATABASE IF EXISTS on a missing one). */
+static void
+pg_notice_ignore(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/* Runs one command on the maintenance database; aborts the test run on failure. */
+static void
+pg_admin_exec(const char *sql)
+{
+	PGconn *conn = PQconnectdb(pg_admin_url());
+	PGresult *res = NULL;
+	char msg[1024] = "";
+
+	if (PQstatus(conn) != CONNECTION_OK) {
+		snprintf(msg, sizeof(msg), "cannot connect to ADVOCATE_TEST_PG: %s",
+			 PQerrorMessage(conn));
+		goto out;
+	}
+	PQsetNoticeProcessor(conn, pg_notice_ignore, NULL);
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		snprintf(msg, sizeof(msg), "%s: %s", sql, PQerrorMessage(conn));
+out:
+	PQclear(res);
+	PQfinish(conn);
+	if (msg[0] != '\0')
+		die(msg);
+}
+
+/*
+ * Finds the database name in a postgresql:// URL: *at is where "/NAME"
+ * starts (or where it would go) and *end where the name ends (the '?' of the
+ * parameters or the end). Returns 0, or -1 when url is no such URL.
+ */
+static int
+pg_url_dbname(const char *url, size_t *at, size_t *end)
+{
+	const char *p = strstr(url, "://");
+
+	if (p == NULL ||
+	    (strncmp(url, "postgresql://", 13) != 0 && strncmp(url, "postgres://", 11) != 0))
+		return -1;
+	p += 3;
+	*at = (size_t)(p - url) + strcspn(p, "/?");
+	*end = *at + strcspn(url + *at, "?");
+	return 0;
+}
+
+void
+harness_db_new(const char *dir, char *url, size_t n)
+{
+	const char *admin = pg_admin_url();
+	char name[64], sql[160];
+	size_t at, end;
+	int len;
+
+	snprintf(name, sizeof(name), "adv_t_%ld_%u", (long)getpid(), atomic_fetch_add(&db_seq, 1));
+	if (admin == NULL) {
+		len = snprintf(url, n, "%s/%s.db", dir, name);
+		if (len < 0 || (size_t)len >= n)
+			die("database path too long");
+		return;
+	}
+	if (pg_url_dbname(admin, &at, &end) != 0)
+		die("ADVOCATE_TEST_PG is not a postgresql:// URL");
+	len = snprintf(url, n, "%.*s/%s%s", (int)at, admin, name, admin + end);
+	if (len < 0 || (size_t)len >= n)
+		die("ADVOCATE_TEST_PG is too long");
+	snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\" TEMPLATE template0", name);
+	pg_admin_exec(sql);
+}
+
+void
+harness_db_drop(const char *url)
+{
+	char sql[160];
+	size_t at, end;
+
+	if (pg_admin_url() == NULL || pg_url_dbname(url, &at, &end) != 0)
+		return;
+	if (url[at] != '/' || end - at - 1 >= 64 || strncmp(url + at + 1, "adv_t_", 6) != 0)
+		die("not a test database");
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%.*s\" WITH (FORCE)",
+		 (int)(end - at - 1), url + at + 1);
+	pg_admin_exec(sql);
 }
 
 /* Creates the fixtures through the core functions. */
@@ -89,13 +200,14 @@ harness_start_cfg(struct server_config cfg)
 	snprintf(h->dir, sizeof(h->dir), "%s/advocate-test-XXXXXX", tmp ? tmp : "/tmp");
 	if (mkdtemp(h->dir) == NULL)
 		die("mkdtemp");
-	snprintf(h->dbpath, sizeof(h->dbpath), "%s/test.db", h->dir);
-	if (db_open(h->dbpath, 4, &h->db, &eb) != ADV_OK ||
+	harness_db_new(h->dir, h->dburl, sizeof(h->dburl));
+	if (db_open(h->dburl, 4, &h->db, &eb) != ADV_OK ||
 	    migrate_apply(h->db, &applied, &eb) != ADV_OK)
 		die(eb.msg);
 	seed(h);
+	h->cfg = cfg;
 	routes = api_routes(&nroutes);
-	if (server_start(&cfg, h->db, routes, nroutes, &h->srv, &eb) != ADV_OK)
+	if (server_start(&h->cfg, h->db, routes, nroutes, &h->srv, &eb) != ADV_OK)
 		die(eb.msg);
 	h->port = server_port(h->srv);
 	snprintf(h->base, sizeof(h->base), "http://127.0.0.1:%u", h->port);
@@ -155,6 +267,31 @@ rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 	return remove(path);
 }
 
+struct harness *
+harness_attach(struct harness *h)
+{
+	struct harness *n = malloc(sizeof(*n));
+	struct adv_errbuf eb = {{0}, {0}};
+	const struct route *routes;
+	unsigned nroutes;
+
+	if (n == NULL)
+		die("out of memory");
+	*n = *h;
+	n->attached = true;
+	n->db = NULL;
+	n->srv = NULL;
+	if (db_open(n->dburl, 4, &n->db, &eb) != ADV_OK)
+		die(eb.msg);
+	routes = api_routes(&nroutes);
+	if (server_start(&n->cfg, n->db, routes, nroutes, &n->srv, &eb) != ADV_OK)
+		die(eb.msg);
+	n->port = server_port(n->srv);
+	snprintf(n->base, sizeof(n->base), "http://127.0.0.1:%u", n->port);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return n;
+}
+
 void
 harness_stop(struct harness *h)
 {
@@ -162,9 +299,31 @@ harness_stop(struct harness *h)
 		return;
 	server_stop(h->srv, 2000);
 	db_close(h->db);
-	nftw(h->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (!h->attached) {
+		harness_db_drop(h->dburl);
+		nftw(h->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
 	curl_global_cleanup();
 	free(h);
+}
+
+int
+harness_sql_exec(struct harness *h, const char *sql)
+{
+	struct adv_errbuf eb = {{0}, {0}};
+	struct db_conn *c = NULL;
+	enum adv_err rc;
+
+	if ((rc = db_acquire(h->db, &c)) != ADV_OK) {
+		fprintf(stderr, "harness_sql_exec: no connection: %s\n", adv_strerror(rc));
+		goto out;
+	}
+	rc = db_exec_script(c, sql, &eb);
+	if (rc != ADV_OK)
+		fprintf(stderr, "harness_sql_exec: %s\n", eb.msg);
+	db_release(h->db, c);
+out:
+	return (int)rc;
 }
 
 struct sink {
