@@ -22,6 +22,7 @@ get_healthz(struct req *r)
 	if (c == NULL || db_prepare(c, &sql_ping, &st) != ADV_OK || db_step(st, &row) != ADV_OK ||
 	    !row) {
 		adv_fail(&r->eb, ADV_EUNAVAIL, NULL, "the database does not answer");
+		resp_header(r, "Retry-After", "1");
 		return resp_json(r, 503, json_pack("{s:s}", "status", "unavailable"));
 	}
 	db_done(st);

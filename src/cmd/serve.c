@@ -113,7 +113,10 @@ cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	db = cmd_open_db(cmd_opt(opts, nopts, "db"), (cfg.threads ? cfg.threads : 8) + 2);
+	/* One connection per server thread, and two for work outside requests. */
+	if (cfg.threads == 0)
+		cfg.threads = server_default_threads();
+	db = cmd_open_db(cmd_opt(opts, nopts, "db"), cfg.threads + 2);
 	if (db == NULL)
 		goto out;
 	if (cmd_opt(opts, nopts, "demo") != NULL && demo_seed_if_empty(db, stdout, &eb) != ADV_OK) {

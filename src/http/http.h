@@ -151,6 +151,9 @@ enum adv_err server_start(const struct server_config *cfg, struct db *db,
 			  const struct route *routes, unsigned nroutes, struct server **out,
 			  struct adv_errbuf *eb);
 
+/* The thread pool size a server_config with threads == 0 gets: the cores online. */
+unsigned server_default_threads(void);
+
 /* The port actually bound (useful with port 0). */
 unsigned server_port(const struct server *s);
 

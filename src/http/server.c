@@ -420,6 +420,14 @@ parse_listen(const char *listen, struct sockaddr_storage *ss, struct adv_errbuf 
 	return ADV_OK;
 }
 
+unsigned
+server_default_threads(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cores > 0 ? (unsigned)cores : 2;
+}
+
 enum adv_err
 server_start(const struct server_config *cfg, struct db *db, const struct route *routes,
 	     unsigned nroutes, struct server **out, struct adv_errbuf *eb)
@@ -429,7 +437,6 @@ server_start(const struct server_config *cfg, struct db *db, const struct route 
 	const union MHD_DaemonInfo *di;
 	enum adv_err rc;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	*out = NULL;
 	if ((rc = parse_listen(cfg->listen, &ss, eb)) != ADV_OK)
@@ -443,7 +450,7 @@ server_start(const struct server_config *cfg, struct db *db, const struct route 
 	}
 	s->cfg = *cfg;
 	if (s->cfg.threads == 0)
-		s->cfg.threads = cores > 0 ? (unsigned)cores : 2;
+		s->cfg.threads = server_default_threads();
 	s->db = db;
 	s->routes = routes;
 	s->nroutes = nroutes;

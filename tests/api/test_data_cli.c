@@ -18,7 +18,7 @@
 #include "harness.h"
 
 static char dir[256];
-static char db[300];
+static char db[512];
 static const char *bin;
 
 /* Writes n bytes to dir/name. */
@@ -45,12 +45,12 @@ setup(void **state)
 	assert_non_null(bin);
 	snprintf(dir, sizeof(dir), "/tmp/advocate-data-cli-XXXXXX");
 	assert_non_null(mkdtemp(dir));
-	snprintf(db, sizeof(db), "%s/a.db", dir);
-	assert_int_equal(hrun(&out, "%s workspace add --db %s --slug acme --name Acme", bin, db),
+	harness_db_new(dir, db, sizeof(db));
+	assert_int_equal(hrun(&out, "%s workspace add --db '%s' --slug acme --name Acme", bin, db),
 			 0);
 	free(out);
 	assert_int_equal(hrun(&out,
-			      "echo 'secret-password' | %s user add --db %s --email m@example.test "
+			      "echo 'secret-password' | %s user add --db '%s' --email m@example.test "
 			      "--name M --role manager --workspace acme --password-stdin",
 			      bin, db),
 			 0);
@@ -64,6 +64,7 @@ teardown(void **state)
 	char *out;
 
 	(void)state;
+	harness_db_drop(db);
 	hrun(&out, "rm -rf %s", dir);
 	free(out);
 	return 0;
@@ -83,21 +84,21 @@ test_import_report_and_dry_run(void **state)
 	(void)state;
 	write_file("w.csv", cp1251, sizeof(cp1251) - 1);
 	assert_int_equal(hrun(&out,
-			      "%s import accounts %s/w.csv --workspace acme --db %s --dry-run", bin,
+			      "%s import accounts %s/w.csv --workspace acme --db '%s' --dry-run", bin,
 			      dir, db),
 			 0);
 	assert_non_null(strstr(out, "Windows-1251"));
 	assert_non_null(strstr(out, "2 rows read"));
 	assert_non_null(strstr(out, "dry run"));
 	free(out);
-	assert_int_equal(hrun(&out, "%s export accounts --workspace acme --db %s", bin, db), 0);
+	assert_int_equal(hrun(&out, "%s export accounts --workspace acme --db '%s'", bin, db), 0);
 	assert_null(strstr(out, "C-1"));
 	free(out);
 	assert_int_equal(
-	    hrun(&out, "%s import accounts %s/w.csv --workspace acme --db %s", bin, dir, db), 0);
+	    hrun(&out, "%s import accounts %s/w.csv --workspace acme --db '%s'", bin, dir, db), 0);
 	assert_non_null(strstr(out, "2 imported (2 created, 0 updated, 0 unchanged)"));
 	free(out);
-	assert_int_equal(hrun(&out, "%s export accounts --workspace acme --db %s", bin, db), 0);
+	assert_int_equal(hrun(&out, "%s export accounts --workspace acme --db '%s'", bin, db), 0);
 	assert_non_null(strstr(out, "Альфа;;;C-1;active"));
 	free(out);
 }
@@ -111,16 +112,16 @@ test_import_invalid_rows(void **state)
 	(void)state;
 	write_file("bad.csv", csv, sizeof(csv) - 1);
 	assert_int_equal(
-	    hrun(&out, "%s import accounts %s/bad.csv --workspace acme --db %s 2>&1", bin, dir, db),
+	    hrun(&out, "%s import accounts %s/bad.csv --workspace acme --db '%s' 2>&1", bin, dir, db),
 	    1);
 	assert_non_null(strstr(out, "line 3: inn:"));
 	assert_non_null(strstr(out, "nothing was written"));
 	free(out);
-	assert_int_equal(hrun(&out, "%s export accounts --workspace acme --db %s", bin, db), 0);
+	assert_int_equal(hrun(&out, "%s export accounts --workspace acme --db '%s'", bin, db), 0);
 	assert_null(strstr(out, "C-10"));
 	free(out);
 	assert_int_equal(hrun(&out,
-			      "%s import accounts %s/bad.csv --workspace acme --db %s "
+			      "%s import accounts %s/bad.csv --workspace acme --db '%s' "
 			      "--skip-invalid 2>&1",
 			      bin, dir, db),
 			 0);
@@ -129,7 +130,7 @@ test_import_invalid_rows(void **state)
 	free(out);
 	write_file("unknown.csv", "name;Телефон\nA;1\n", strlen("name;Телефон\nA;1\n"));
 	assert_int_equal(hrun(&out,
-			      "%s import accounts %s/unknown.csv --workspace acme --db %s 2>&1",
+			      "%s import accounts %s/unknown.csv --workspace acme --db '%s' 2>&1",
 			      bin, dir, db),
 			 1);
 	assert_non_null(strstr(out, "Телефон"));
@@ -142,23 +143,23 @@ test_usage_errors(void **state)
 	char *out;
 
 	(void)state;
-	assert_int_equal(hrun(&out, "%s import accounts --workspace acme --db %s 2>&1", bin, db),
+	assert_int_equal(hrun(&out, "%s import accounts --workspace acme --db '%s' 2>&1", bin, db),
 			 2);
 	free(out);
 	assert_int_equal(
-	    hrun(&out, "%s import contacts x.csv --workspace acme --db %s 2>&1", bin, db), 2);
+	    hrun(&out, "%s import contacts x.csv --workspace acme --db '%s' 2>&1", bin, db), 2);
 	free(out);
 	assert_int_equal(
-	    hrun(&out, "%s export accounts --workspace acme --format pdf --db %s 2>&1", bin, db),
+	    hrun(&out, "%s export accounts --workspace acme --format pdf --db '%s' 2>&1", bin, db),
 	    2);
 	free(out);
 	assert_int_equal(
-	    hrun(&out, "%s import accounts %s/w.csv --workspace nope --db %s 2>&1", bin, dir, db),
+	    hrun(&out, "%s import accounts %s/w.csv --workspace nope --db '%s' 2>&1", bin, dir, db),
 	    1);
 	assert_non_null(strstr(out, "nope"));
 	free(out);
 	assert_int_equal(hrun(&out,
-			      "%s import accounts %s/missing.csv --workspace acme --db %s 2>&1",
+			      "%s import accounts %s/missing.csv --workspace acme --db '%s' 2>&1",
 			      bin, dir, db),
 			 1);
 	free(out);
@@ -171,30 +172,30 @@ test_export_files_and_round_trip(void **state)
 
 	(void)state;
 	assert_int_equal(hrun(&out,
-			      "%s export accounts --workspace acme --db %s --out %s/e1.csv 2>&1",
+			      "%s export accounts --workspace acme --db '%s' --out %s/e1.csv 2>&1",
 			      bin, db, dir),
 			 0);
 	free(out);
 	assert_int_equal(
-	    hrun(&out, "%s import accounts %s/e1.csv --workspace acme --db %s", bin, dir, db), 0);
+	    hrun(&out, "%s import accounts %s/e1.csv --workspace acme --db '%s'", bin, dir, db), 0);
 	assert_non_null(strstr(out, "0 created"));
 	free(out);
 	assert_int_equal(hrun(&out,
-			      "%s export accounts --workspace acme --db %s --out %s/e2.csv 2>&1",
+			      "%s export accounts --workspace acme --db '%s' --out %s/e2.csv 2>&1",
 			      bin, db, dir),
 			 0);
 	free(out);
 	assert_int_equal(hrun(&out, "cmp %s/e1.csv %s/e2.csv", dir, dir), 0);
 	free(out);
 	assert_int_equal(hrun(&out,
-			      "%s export accounts --workspace acme --db %s --format xlsx --out "
+			      "%s export accounts --workspace acme --db '%s' --format xlsx --out "
 			      "%s/e.xlsx 2>&1 && head -c 2 %s/e.xlsx",
 			      bin, db, dir, dir),
 			 0);
 	assert_non_null(strstr(out, "PK"));
 	free(out);
 	assert_int_equal(
-	    hrun(&out, "%s export accounts --workspace acme --db %s --lang en", bin, db), 0);
+	    hrun(&out, "%s export accounts --workspace acme --db '%s' --lang en", bin, db), 0);
 	assert_non_null(strstr(out, "name;legal_name;inn"));
 	free(out);
 }
@@ -202,30 +203,33 @@ test_export_files_and_round_trip(void **state)
 static void
 test_demo(void **state)
 {
+	char demo[512];
 	char *out;
 
 	(void)state;
-	assert_int_equal(hrun(&out, "%s demo --db %s/demo.db", bin, dir), 0);
+	harness_db_new(dir, demo, sizeof(demo));
+	assert_int_equal(hrun(&out, "%s demo --db '%s'", bin, demo), 0);
 	assert_non_null(strstr(out, "demo@advocate.local"));
 	assert_non_null(strstr(out, "demo-password"));
 	assert_non_null(strstr(out, "200 client companies"));
 	free(out);
 	assert_int_equal(hrun(&out,
-			      "%s export accounts --workspace demo --db %s/demo.db --lang en | "
+			      "%s export accounts --workspace demo --db '%s' --lang en | "
 			      "grep -c ';CRM-'",
-			      bin, dir),
+			      bin, demo),
 			 0);
 	assert_true(atoi(out) > 150);
 	free(out);
 	/* Seeded once: a second run only says how to sign in. */
-	assert_int_equal(hrun(&out, "%s demo --db %s/demo.db", bin, dir), 0);
+	assert_int_equal(hrun(&out, "%s demo --db '%s'", bin, demo), 0);
 	assert_non_null(strstr(out, "demo@advocate.local"));
 	assert_null(strstr(out, "200 client companies"));
 	free(out);
 	/* A database with other workspaces gets no demo. */
-	assert_int_equal(hrun(&out, "%s demo --db %s", bin, db), 0);
+	assert_int_equal(hrun(&out, "%s demo --db '%s'", bin, db), 0);
 	assert_non_null(strstr(out, "no demo data"));
 	free(out);
+	harness_db_drop(demo);
 }
 
 int
