@@ -640,9 +640,9 @@ identity_session_lookup(struct db_conn *c, struct arena *a, const char *token, u
 			return rc;
 		db_bind_int(st, 1, out->id);
 		db_bind_text(st, 2, now);
-		rc = db_exec(st);
-		/* Bookkeeping only: when another write holds the database, the next request
-		 * retries. */
+		rc = db_exec_fenced(st);
+		/* Bookkeeping only: when another write holds the database or the
+		 * session row, the next request retries. */
 		return rc == ADV_EUNAVAIL ? ADV_OK : rc;
 	}
 	return ADV_OK;

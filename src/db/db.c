@@ -453,6 +453,24 @@ db_exec(struct db_stmt *st)
 	return rc;
 }
 
+enum adv_err
+db_exec_fenced(struct db_stmt *st)
+{
+	struct db_conn *c = st->conn;
+	const struct db_backend *be = c->db->be;
+	bool fence = be->error_aborts_tx && (c->in_tx || c->in_read);
+	enum adv_err rc;
+
+	if (fence && (rc = be->exec_script(c->impl, "SAVEPOINT db_fence", NULL)) != ADV_OK)
+		return rc;
+	rc = db_exec(st);
+	if (fence && rc != ADV_OK)
+		be->exec_script(c->impl, "ROLLBACK TO SAVEPOINT db_fence", NULL);
+	if (fence)
+		be->exec_script(c->impl, "RELEASE SAVEPOINT db_fence", NULL);
+	return rc;
+}
+
 void
 db_done(struct db_stmt *st)
 {

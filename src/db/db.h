@@ -156,6 +156,14 @@ enum adv_err db_step(struct db_stmt *st, bool *row);
 /* Runs a statement that returns no rows to completion. */
 enum adv_err db_exec(struct db_stmt *st);
 
+/*
+ * Runs a bookkeeping write whose failure the caller tolerates (such as
+ * noting when a session was last seen) so that a failure leaves the open
+ * transaction usable: where the engine would abort the whole transaction
+ * (PostgreSQL), a savepoint fences the statement. Returns db_exec's result.
+ */
+enum adv_err db_exec_fenced(struct db_stmt *st);
+
 /* Ends reading early (releases the cursor). */
 void db_done(struct db_stmt *st);
 

@@ -45,6 +45,7 @@ struct db_backend {
 	 * pool then delivers in-process).
 	 */
 	enum adv_err (*notify)(void *conn, const char *channel, const char *payload);
+	bool error_aborts_tx;	    /* a failed statement ends the transaction's usefulness */
 	const char *begin_sql;	    /* starts a write transaction */
 	const char *begin_read_sql; /* starts a read transaction: one snapshot */
 };

@@ -536,6 +536,7 @@ const struct db_backend db_backend_pg = {
     .col_bytes = pg_col_bytes,
     .backup = NULL,
     .notify = pg_notify,
+    .error_aborts_tx = true,
     .begin_sql = "BEGIN ISOLATION LEVEL READ COMMITTED;"
 		 " SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")",
     .begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ",

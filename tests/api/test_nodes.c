@@ -21,11 +21,13 @@
 
 #include "db/bus.h"
 #include "harness.h"
+#include "util/clock.h"
 
 #define ACC	   "/api/v1/workspaces/acme/accounts"
 #define ROUNDS	   10
 #define EVENTS_MAX 8192
 #define OUTAGE_IDS 4096
+#define READERS	   8
 
 static struct harness *a, *b;
 
@@ -253,6 +255,71 @@ test_events_cross_nodes(void **state)
 	seen_free(&on_b);
 }
 
+/* A reader of the session test: one GET with a session cookie through its node. */
+struct reader {
+	struct harness *node;
+	const char *headers[2];
+	long status;
+};
+
+static void *
+read_once(void *arg)
+{
+	struct reader *x = arg;
+	struct hresp r;
+
+	x->status = -1;
+	if (hreq(x->node, "GET", ACC "?limit=5", U__MAX, NULL, NULL, 0, x->headers, &r) == 0) {
+		x->status = r.status;
+		hresp_free(&r);
+	}
+	return NULL;
+}
+
+/*
+ * A browser's parallel requests through both nodes at the moment its
+ * session's last-seen mark is due: each request notes it, they race for the
+ * session row, and every request is still answered (the losers skip the
+ * bookkeeping without spoiling their read).
+ */
+static void
+test_parallel_requests_when_session_mark_is_due(void **state)
+{
+	char cookie[256], sql[256], past[CLOCK_TEXT_MAX];
+	struct hresp r;
+	char *set;
+
+	(void)state;
+	assert_int_equal(hjson(a, "POST", "/api/v1/auth/login", U__MAX,
+			       "{\"email\":\"viewer@example.test\",\"password\":\"" HARNESS_PASSWORD
+			       "\"}",
+			       &r),
+			 200);
+	set = hresp_header(&r, "Set-Cookie");
+	assert_non_null(set);
+	snprintf(cookie, sizeof(cookie), "Cookie: %.*s", (int)strcspn(set, ";"), set);
+	free(set);
+	hresp_free(&r);
+	for (int round = 0; round < 5; round++) {
+		struct reader xs[READERS];
+		pthread_t t[READERS];
+
+		clock_now_plus(-120, past);
+		snprintf(sql, sizeof(sql), "UPDATE sessions SET last_seen_at = '%s'", past);
+		assert_int_equal(harness_sql_exec(a, sql), 0);
+		for (int i = 0; i < READERS; i++) {
+			xs[i].node = i % 2 ? b : a;
+			xs[i].headers[0] = cookie;
+			xs[i].headers[1] = NULL;
+			assert_int_equal(pthread_create(&t[i], NULL, read_once, &xs[i]), 0);
+		}
+		for (int i = 0; i < READERS; i++)
+			pthread_join(t[i], NULL);
+		for (int i = 0; i < READERS; i++)
+			assert_int_equal(xs[i].status, 200);
+	}
+}
+
 /* The outage test's writer: creates accounts through node A until told to stop. */
 struct writer {
 	volatile int stop;
@@ -388,6 +455,7 @@ main(void)
 	    cmocka_unit_test(test_write_on_a_is_read_on_b),
 	    cmocka_unit_test(test_same_edit_on_both_nodes_one_wins),
 	    cmocka_unit_test(test_events_cross_nodes),
+	    cmocka_unit_test(test_parallel_requests_when_session_mark_is_due),
 	};
 	const struct CMUnitTest pg_tests[] = {
 	    cmocka_unit_test(test_database_restart_while_writing),
