@@ -14,6 +14,7 @@
 #include "core/demo.h"
 #include "db/bus.h"
 #include "http/http.h"
+#include "http/proxy.h"
 
 #define SERVE_DRAIN_MS	  10000
 #define SERVE_MALLOC_KEEP (256 * 1024 * 1024)
@@ -33,6 +34,29 @@ opt_unsigned(const char *v, unsigned long dflt, unsigned long *out)
 	return *v != '\0' && *end == '\0';
 }
 
+/*
+ * Sets *out to the --trusted-proxy list v, or $ADVOCATE_TRUSTED_PROXY when v
+ * is NULL (NULL when neither is set). False, after one line on stderr naming
+ * the bad entry, when the list does not parse.
+ */
+static bool
+trusted_proxy_opt(const char *v, const char **out)
+{
+	struct adv_errbuf eb = {{0}, {0}};
+	struct proxy_list l;
+	const char *from = "--trusted-proxy";
+
+	if (v == NULL) {
+		v = getenv("ADVOCATE_TRUSTED_PROXY");
+		from = "ADVOCATE_TRUSTED_PROXY";
+	}
+	*out = v;
+	if (proxy_list_parse(v, &l, &eb) == ADV_OK)
+		return true;
+	fprintf(stderr, "advocate serve: %s: %s\n", from, eb.msg);
+	return false;
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -47,6 +71,7 @@ cmd_serve(int argc, char **argv)
 	    {"session-idle", true, NULL},
 	    {"session-max", true, NULL},
 	    {"tls-proxy", false, NULL},
+	    {"trusted-proxy", true, NULL},
 	};
 	size_t nopts = sizeof(opts) / sizeof(opts[0]), npos;
 	struct server_config cfg = {
@@ -68,10 +93,11 @@ cmd_serve(int argc, char **argv)
 	const char *pos[1];
 
 	if (cmd_wants_help(argc, argv)) {
-		printf(
-		    "options: --db URL --listen HOST:PORT (default 127.0.0.1:8080 or "
-		    "$ADVOCATE_LISTEN) --demo --threads N --body-max BYTES --upload-max BYTES "
-		    "--session-idle SECONDS --session-max SECONDS --no-access-log --tls-proxy\n");
+		printf("options: --db URL --listen HOST:PORT (default 127.0.0.1:8080 or "
+		       "$ADVOCATE_LISTEN) --demo --threads N --body-max BYTES --upload-max BYTES "
+		       "--session-idle SECONDS --session-max SECONDS --no-access-log --tls-proxy "
+		       "--trusted-proxy LIST (addresses and CIDR ranges of reverse proxies whose "
+		       "X-Forwarded-For is believed, or $ADVOCATE_TRUSTED_PROXY)\n");
 		return 0;
 	}
 	if (!cmd_parse(argc, argv, opts, nopts, pos, 0, &npos))
@@ -98,6 +124,8 @@ cmd_serve(int argc, char **argv)
 	cfg.session_max = (unsigned)smax;
 	cfg.access_log = cmd_opt(opts, nopts, "no-access-log") == NULL;
 	cfg.tls = cmd_opt(opts, nopts, "tls-proxy") != NULL;
+	if (!trusted_proxy_opt(cmd_opt(opts, nopts, "trusted-proxy"), &cfg.trusted_proxy))
+		return 2;
 
 	/*
 	 * Each request allocates and frees tens of kilobytes; glibc's default is to

@@ -77,6 +77,13 @@ struct server_config {
 	bool access_log;       /* one JSON line per request on stderr */
 	bool tls;	       /* served behind TLS: cookies get Secure */
 	struct bus *bus;       /* the node's event bus (db/bus.h), or NULL */
+	/*
+	 * Comma-separated addresses and CIDR ranges of reverse proxies whose
+	 * X-Forwarded-For is believed (http/proxy.h), or NULL for none: then the
+	 * client is always the socket peer. Parsed by server_start (ADV_EINVAL
+	 * naming the bad entry); not owned, must outlive the server as listen does.
+	 */
+	const char *trusted_proxy;
 };
 
 /* The signed-in caller, if any. */
@@ -110,6 +117,10 @@ struct req {
 	void *conn; /* the libmicrohttpd connection */
 	enum http_method method;
 	const char *path;
+	/*
+	 * The client's address, canonical text: the socket peer, or the client a
+	 * trusted proxy names in X-Forwarded-For (server.c, http/proxy.h).
+	 */
 	const char *ip;
 	char id[20]; /* request id for logs and problem documents */
 	uint64_t started_ns;

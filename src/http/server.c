@@ -8,7 +8,6 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -63,12 +62,69 @@ http_method_name(enum http_method m)
 	return (unsigned)m < HTTP_METHOD__MAX ? names[m] : "OTHER";
 }
 
+/* Gathers the X-Forwarded-For header lines of a request, in order. */
+struct xff_acc {
+	const char *one;   /* the value when there is one line */
+	struct buf joined; /* all values joined by commas when there are several */
+	unsigned count;
+	bool failed;
+};
+
+static enum MHD_Result
+xff_collect(void *cls, enum MHD_ValueKind kind, const char *name, const char *value)
+{
+	struct xff_acc *x = cls;
+
+	(void)kind;
+	if (name == NULL || value == NULL || strcasecmp(name, "X-Forwarded-For") != 0)
+		return MHD_YES;
+	if (++x->count == 1) {
+		x->one = value;
+		return MHD_YES;
+	}
+	if ((x->count == 2 && buf_puts(&x->joined, x->one) != ADV_OK) ||
+	    buf_putc(&x->joined, ',') != ADV_OK || buf_puts(&x->joined, value) != ADV_OK)
+		x->failed = true;
+	return MHD_YES;
+}
+
+/*
+ * The client's address as canonical text in r's arena: the socket peer, or,
+ * when the peer is a trusted proxy, the client its X-Forwarded-For names
+ * (proxy_client). "unknown" when the peer's address is not available.
+ */
+static const char *
+req_client_addr(struct req *r)
+{
+	const struct proxy_list *trusted = &r->srv->proxies;
+	const union MHD_ConnectionInfo *ci;
+	struct proxy_addr peer, client;
+	struct xff_acc x = {NULL, {NULL, 0, 0, 0}, 0, false};
+	char text[PROXY_ADDR_TEXT_MAX];
+	const char *xff;
+	char *ip;
+
+	ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || !proxy_addr_from_sockaddr(ci->client_addr, &peer))
+		return "unknown";
+	client = peer;
+	if (trusted->n > 0 && proxy_list_has(trusted, &peer)) {
+		buf_init(&x.joined, r->srv->cfg.conn_memory);
+		MHD_get_connection_values(r->conn, MHD_HEADER_KIND, xff_collect, &x);
+		xff = x.failed ? NULL : x.count > 1 ? x.joined.data : x.one;
+		proxy_client(trusted, &peer, xff, &client);
+		buf_release(&x.joined);
+	}
+	proxy_addr_format(&client, text);
+	ip = arena_strdup(&r->arena, text);
+	return ip != NULL ? ip : "unknown";
+}
+
 /* A new request context for conn, or NULL when out of memory. */
 static struct req *
 req_new(struct server *s, struct MHD_Connection *conn, const char *method, const char *url)
 {
 	struct req *r = calloc(1, sizeof(*r));
-	const union MHD_ConnectionInfo *ci;
 	unsigned long long seq;
 
 	if (r == NULL)
@@ -82,17 +138,7 @@ req_new(struct server *s, struct MHD_Connection *conn, const char *method, const
 	r->route_index = -1;
 	seq = atomic_fetch_add(&s->req_seq, 1);
 	snprintf(r->id, sizeof(r->id), "%08x%08llx", s->instance_tag, seq & 0xFFFFFFFFull);
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci != NULL && ci->client_addr != NULL) {
-		char host[INET6_ADDRSTRLEN] = "";
-		socklen_t len = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-								       : sizeof(struct sockaddr_in);
-
-		getnameinfo(ci->client_addr, len, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
-		r->ip = arena_strdup(&r->arena, host);
-	}
-	if (r->ip == NULL)
-		r->ip = "unknown";
+	r->ip = req_client_addr(r);
 	buf_init(&r->body, s->cfg.body_max);
 	atomic_fetch_add(&s->in_flight, 1);
 	return r;
@@ -350,12 +396,13 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 		gmtime_r(&t, &tm);
 		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		fprintf(stderr,
-			"{\"time\":\"%s\",\"request_id\":\"%s\",\"method\":\"%s\",\"route\":\"%s\","
-			"\"status\":%d,\"duration_ms\":%.3f%s}\n",
-			ts, r->id, http_method_name(r->method),
-			r->route_pattern ? r->route_pattern : "-", r->status, (double)dur / 1e6,
-			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : ",\"aborted\":true");
+		fprintf(
+		    stderr,
+		    "{\"time\":\"%s\",\"request_id\":\"%s\",\"client\":\"%s\",\"method\":\"%s\","
+		    "\"route\":\"%s\",\"status\":%d,\"duration_ms\":%.3f%s}\n",
+		    ts, r->id, r->ip, http_method_name(r->method),
+		    r->route_pattern ? r->route_pattern : "-", r->status, (double)dur / 1e6,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : ",\"aborted\":true");
 	}
 	if (r->db != NULL)
 		db_release(s->db, r->db);
@@ -449,6 +496,8 @@ server_start(const struct server_config *cfg, struct db *db, const struct route 
 		goto out;
 	}
 	s->cfg = *cfg;
+	if ((rc = proxy_list_parse(cfg->trusted_proxy, &s->proxies, eb)) != ADV_OK)
+		goto out;
 	if (s->cfg.threads == 0)
 		s->cfg.threads = server_default_threads();
 	s->db = db;

@@ -11,6 +11,7 @@
 #include "http/cache.h"
 #include "http/http.h"
 #include "http/metrics.h"
+#include "http/proxy.h"
 
 struct MHD_Daemon;
 
@@ -27,6 +28,7 @@ struct server {
 	atomic_bool draining;
 	struct metrics metrics;
 	struct cache *cache;
+	struct proxy_list proxies; /* parsed cfg.trusted_proxy */
 };
 
 #endif

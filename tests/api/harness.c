@@ -258,6 +258,15 @@ harness_start_sessions(unsigned idle_s, unsigned max_s)
 	return harness_start_cfg(cfg);
 }
 
+struct harness *
+harness_start_proxy(const char *trusted)
+{
+	struct server_config cfg = harness_config();
+
+	cfg.trusted_proxy = trusted;
+	return harness_start_cfg(cfg);
+}
+
 static int
 rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {

@@ -63,6 +63,13 @@ struct harness *harness_start(size_t body_max);
 struct harness *harness_start_sessions(unsigned idle_s, unsigned max_s);
 
 /*
+ * As harness_start, with the server's trusted proxies (server_config
+ * trusted_proxy, e.g. "127.0.0.1"; a string that outlives the harness, such
+ * as a literal): requests then name their client in X-Forwarded-For.
+ */
+struct harness *harness_start_proxy(const char *trusted);
+
+/*
  * A second application node on h's database, as when several `advocate
  * serve` processes share one PostgreSQL: its own pool (4 connections to
  * h->dburl) and its own server with h's configuration on another port, no

@@ -213,7 +213,7 @@ fi
 # start_node NAME: sets NODE_PID and NODE_PORT.
 start_node() {
 	local log=$T/node-$1.log
-	"$BIN" --db "$DB_URL" serve --listen 127.0.0.1:0 --threads 2 --tls-proxy 2>"$log" &
+	"$BIN" --db "$DB_URL" serve --listen 127.0.0.1:0 --threads 2 --tls-proxy --trusted-proxy 127.0.0.1 2>"$log" &
 	NODE_PID=$!
 	PIDS+=("$NODE_PID")
 	NODE_PORT=""

@@ -5,10 +5,10 @@
 #   tests/fuzz/build.sh [SECONDS] [HARNESS...]
 #
 # SECONDS per harness defaults to 30; HARNESS names (fuzz_csv, fuzz_values,
-# fuzz_table_csv, fuzz_input) default to all. Binaries and the working corpora go to
-# $FUZZ_OUT (default ${TMPDIR:-/tmp}/advocate-fuzz), so new inputs never land in
-# the repository. A crash stops the script with a non-zero status and leaves
-# the reproducer (crash-*) in $FUZZ_OUT.
+# fuzz_table_csv, fuzz_input, fuzz_proxy) default to all. Binaries and the
+# working corpora go to $FUZZ_OUT (default ${TMPDIR:-/tmp}/advocate-fuzz), so
+# new inputs never land in the repository. A crash stops the script with a
+# non-zero status and leaves the reproducer (crash-*) in $FUZZ_OUT.
 set -eu
 
 secs=${1:-30}
@@ -32,6 +32,7 @@ sources() {
 		-lcsv $(pkg-config --libs xlsxwriter) -lm" ;;
 	fuzz_input) echo "$root/src/core/listing.c $root/src/api/validate.c $root/src/http/resp.c
 		$root/src/util/date.c -ljansson -lsodium -lm" ;;
+	fuzz_proxy) echo "$root/src/http/proxy.c" ;;
 	*) echo "unknown harness: $1" >&2; exit 2 ;;
 	esac
 }
@@ -43,10 +44,11 @@ corpus() {
 	fuzz_values) echo values ;;
 	fuzz_table_csv) echo table_csv ;;
 	fuzz_input) echo input ;;
+	fuzz_proxy) echo proxy ;;
 	esac
 }
 
-[ $# -gt 0 ] || set -- fuzz_csv fuzz_values fuzz_table_csv fuzz_input
+[ $# -gt 0 ] || set -- fuzz_csv fuzz_values fuzz_table_csv fuzz_input fuzz_proxy
 mkdir -p "$out"
 for h in "$@"; do
 	# shellcheck disable=SC2046 # word splitting of the source list is intended
