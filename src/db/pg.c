@@ -81,6 +81,25 @@ pg_message(PGconn *pg, char *out, size_t len)
 	return out;
 }
 
+/*
+ * Sets up a new session. Statements are planned for their actual values
+ * each time they run: the prepared plan chosen after a few runs would
+ * otherwise be fixed while a table is still small (an import fills it inside
+ * one transaction that statistics never see) and stay a full scan forever,
+ * and the optional filters written "?n IS NULL OR col = ?n" only reach their
+ * indexes when the planner sees which are NULL.
+ */
+static bool
+pg_session_setup(PGconn *pg)
+{
+	PGresult *res = PQexec(pg, "SET plan_cache_mode = force_custom_plan");
+	bool ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+
+	PQclear(res);
+	PQsetNoticeProcessor(pg, pg_ignore_notice, NULL);
+	return ok;
+}
+
 /* Opens a connection to url into *out; ADV_EUNAVAIL with the reason in eb on failure. */
 static enum adv_err
 pg_connect(const char *url, PGconn **out, struct adv_errbuf *eb)
@@ -99,7 +118,14 @@ pg_connect(const char *url, PGconn **out, struct adv_errbuf *eb)
 		PQfinish(pg);
 		return ADV_EUNAVAIL;
 	}
-	PQsetNoticeProcessor(pg, pg_ignore_notice, NULL);
+	if (!pg_session_setup(pg)) {
+		char why[ADV_ERRMSG_MAX];
+
+		adv_fail(eb, ADV_EUNAVAIL, NULL, "cannot set up the PostgreSQL session: %s",
+			 pg_message(pg, why, sizeof(why)));
+		PQfinish(pg);
+		return ADV_EUNAVAIL;
+	}
 	*out = pg;
 	return ADV_OK;
 }
@@ -163,7 +189,7 @@ pg_revive(void *conn)
 	if (!c->broken && PQstatus(c->pg) == CONNECTION_OK)
 		return ADV_OK;
 	PQreset(c->pg);
-	if (PQstatus(c->pg) != CONNECTION_OK) {
+	if (PQstatus(c->pg) != CONNECTION_OK || !pg_session_setup(c->pg)) {
 		c->broken = true;
 		return ADV_EUNAVAIL;
 	}
