@@ -10,8 +10,11 @@ import sys
 
 
 def c_bytes(text):
+    """The UTF-8 bytes of text and a NUL as a C initializer list (bytes above 127 as
+    (char) casts, so that the list fits a plain char array whatever char's sign)."""
     data = text.encode('utf-8') + b'\0'
-    return ',\n'.join(','.join(str(b) for b in data[i:i + 24]) for i in range(0, len(data), 24))
+    items = [str(b) if b < 128 else '(char)%d' % b for b in data]
+    return ',\n'.join(','.join(items[i:i + 16]) for i in range(0, len(items), 16))
 
 
 def main():

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(gcc make pkg-config python3 meson ninja-build sqlite3
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libxlsxwriter-dev
-      libcsv-dev libpq-dev libcurl4-openssl-dev libcmocka-dev nodejs npm)
+      libcsv-dev libpq-dev libgsl-dev libcurl4-openssl-dev libcmocka-dev nodejs npm)
 for arg in "$@"; do
   case "$arg" in
     --test) pkgs+=(chromium clang libclang-rt-14-dev postgresql nginx curl openssl) ;;

@@ -13,6 +13,10 @@ API_ROUTES_DECL(competitors);
 API_ROUTES_DECL(suppliers);
 API_ROUTES_DECL(imports);
 API_ROUTES_DECL(exports);
+API_ROUTES_DECL(catalogue);
+API_ROUTES_DECL(journey);
+API_ROUTES_DECL(assessments);
+API_ROUTES_DECL(loyalty);
 
 #define ROUTES_MAX 256
 
@@ -27,6 +31,10 @@ static const struct {
     {api_suppliers_routes, &api_suppliers_routes_n},
     {api_imports_routes, &api_imports_routes_n},
     {api_exports_routes, &api_exports_routes_n},
+    {api_catalogue_routes, &api_catalogue_routes_n},
+    {api_journey_routes, &api_journey_routes_n},
+    {api_assessments_routes, &api_assessments_routes_n},
+    {api_loyalty_routes, &api_loyalty_routes_n},
 };
 
 static struct route all_routes[ROUTES_MAX];

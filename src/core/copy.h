@@ -15,7 +15,10 @@
 #include "db/db.h"
 #include "util/err.h"
 
-/* The tables copied, in foreign-key order (parents first); schema_migrations is not one. */
+/*
+ * The tables copied, in foreign-key order (parents first). schema_migrations
+ * and the seed_* tables are not data: the target's migrations fill them.
+ */
 enum copy_table {
 	COPY_WORKSPACES,
 	COPY_USERS,
@@ -27,6 +30,13 @@ enum copy_table {
 	COPY_ACCOUNT_TAGS,
 	COPY_COMPETITORS,
 	COPY_ACCOUNT_SUPPLIERS,
+	COPY_JOURNEY_STAGES,
+	COPY_JOURNEY_ITEMS,
+	COPY_LOYALTY_COMPONENTS,
+	COPY_LOYALTY_FACTORS,
+	COPY_ASSESSMENTS,
+	COPY_ASSESSMENT_SCORES,
+	COPY_ASSESSMENT_FACTORS,
 	COPY_AUDIT_LOG,
 	COPY_TABLE__MAX
 };

@@ -1,18 +1,23 @@
 /*
  * demo.c — the demo workspace (see demo.h): a metals distributor, its team of
  * four, a catalogue of competitors and DEMO_ACCOUNTS client companies with
- * their suppliers, generated from a fixed seed so that every demo database is
- * the same. Everything goes through the core functions (which validate and
- * audit) in one transaction.
+ * their suppliers and loyalty assessments, generated from fixed seeds so that
+ * every demo database is the same (the assessments' dates are counted back
+ * from the day the demo is made, so that their history is always recent).
+ * Everything goes through the core functions (which validate and audit) in
+ * one transaction.
  */
 #include "core/demo.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "core/account.h"
+#include "core/assessment.h"
 #include "core/competitor.h"
 #include "core/identity.h"
 #include "core/inn.h"
+#include "core/loyalty_model.h"
 #include "core/supplier.h"
 #include "util/arena.h"
 
@@ -452,18 +457,390 @@ demo_suppliers(struct db_conn *c, struct arena *a, uint64_t *s, int64_t ws_id, i
 	return rc;
 }
 
-/* Creates the workspace, its team, competitors and accounts; the caller holds the transaction. */
+/* Assessments of the demo's clients: 18 months of history, from a seed of their own. */
+#define DEMO_ASSESS_SEED    0xA55E55EDC0DEULL
+#define DEMO_HISTORY_DAYS   548 /* 18 months back from today */
+#define DEMO_ASSESS_MAX	    4	/* assessments per client */
+#define DEMO_FALLERS	    8	/* clients whose index falls this quarter */
+#define DEMO_FACTORS_PICK   2	/* factors observed per scored component, at most */
+#define DEMO_SCORE_MIN	    1
+#define DEMO_SCORE_MAX	    5
+#define DEMO_COMPONENTS_MAX 16
+#define DEMO_DAY_SECONDS    86400
+
+/* The journey stage an assessment is tied to, by the component it scored lowest. */
+static const struct {
+	const char *component;
+	const char *stage;
+} demo_stage_of[] = {
+    {"terms", "loyalty"},
+    {"service", "retention"},
+    {"prices", "choice"},
+    {"shipment", "purchase"},
+};
+
+static struct db_sql sql_demo_stage = DB_SQL(
+    "SELECT id FROM journey_stages WHERE workspace_id = ?1 AND code = ?2 AND archived_at IS NULL");
+
+/* What the demo remembers of each client to assess it. */
+struct demo_client {
+	int64_t id;
+	enum account_status status;
+	int64_t author; /* the user who owns the account */
+	const char *churned_at;
+};
+
+/* The evidence quoted for a seed factor: component code and position in the seed. */
+static const struct {
+	const char *code;
+	int position;
+	const char *quote;
+} demo_quotes[] = {
+    {"terms", 1, "«В сезон просим 300 тонн, дают 200 — остальное докупаем у трейдера»"},
+    {"terms", 2, "«Соседний завод берёт дешевле, и никто не может объяснить почему»"},
+    {"terms", 3, "«Знаем, что другим дают индивидуальные условия, а нам — нет»"},
+    {"terms", 4, "«Пошли навстречу: отсрочка 30 дней и фиксированная цена на квартал»"},
+    {"terms", 5, "«Заказываем раз в месяц по графику, планируем на квартал вперёд»"},
+    {"terms", 6, "«Стопроцентная предоплата вымывает оборотные средства»"},
+    {"terms", 7, "«Альтернативы по этой марке стали в регионе просто нет»"},
+    {"terms", 8, "«Готовы брать больше, но на таких условиях смысла нет»"},
+    {"terms", 9, "«Всегда есть на складе — для нас это главное»"},
+    {"terms", 10, "«Цены подняли с первого числа, предупредили за два дня»"},
+    {"terms", 11, "«Заказать у вас проще, чем у конкурентов»"},
+    {"terms", 12, "«Мы большие, держим трёх поставщиков на всякий случай»"},
+    {"terms", 13, "«Опять партия с окалиной, рекламацию закрывали два месяца»"},
+    {"terms", 14, "«По геометрии проката вы лучше всех»"},
+    {"service", 1, "«На запрос счёта отвечают по три дня»"},
+    {"service", 2, "«Менеджер обещает одно, склад делает другое»"},
+    {"service", 3, "«Нет личного кабинета, статус заказа узнаём по телефону»"},
+    {"service", 4, "«Через трейдера быстрее и без бумажной волокиты»"},
+    {"service", 5, "«Наш менеджер знает наше производство лучше нас»"},
+    {"service", 6, "«За год сменилось три менеджера»"},
+    {"service", 7, "«Менеджер не перезванивает, письма теряются»"},
+    {"service", 8, "«Важно, чтобы был один человек, которому можно позвонить»"},
+    {"service", 9, "«Оригиналы УПД приходят через месяц»"},
+    {"prices", 1, "«Наценки за резку и доставку съедают всю скидку»"},
+    {"prices", 2, "«У конкурента на 5–7 % дешевле»"},
+    {"prices", 3, "«По цене вы в рынке, это устраивает»"},
+    {"prices", 4, "«На объём скидок не дают»"},
+    {"shipment", 1, "«Машины стоят в очереди по три-четыре часа»"},
+    {"shipment", 2, "«Кран на складе снова сломан, отгрузку перенесли на завтра»"},
+};
+
+static const char *const demo_persons[] = {
+    "Главный инженер И. Петров",
+    "Директор по закупкам А. Смирнова",
+    "Начальник отдела снабжения В. Кузнецов",
+    "Генеральный директор С. Волков",
+    "Менеджер по закупкам Е. Морозова",
+    "Коммерческий директор Д. Лебедев",
+    "Главный механик П. Соколов",
+    "Финансовый директор Н. Попова",
+};
+
+/* General characteristics by how loyal the client is: low, middle, high. */
+static const char *const demo_summaries[3][3] = {
+    {"Недоволен сервисом и ценой, рассматривает переход к конкуренту.",
+     "Накопились претензии по качеству и отгрузке; без изменений может уйти.",
+     "Закупает у нас по остаточному принципу, основной объём ушёл трейдеру."},
+    {"В целом удовлетворён, но сравнивает цены с конкурентами и часть объёма держит у "
+     "трейдера.",
+     "Отношения ровные; есть вопросы по срокам отгрузки и документообороту.",
+     "Ценит наличие на складе, но ждёт индивидуальных условий."},
+    {"Лояльный клиент: ценит стабильность поставок и работу менеджера, готов расширять "
+     "закупки.",
+     "Доволен сотрудничеством, считает нас основным поставщиком.",
+     "Рекомендует нас партнёрам; просит личный кабинет и электронный документооборот."},
+};
+
+static const char *const demo_faller_summary =
+    "Ситуация ухудшилась: после смены менеджера и задержек отгрузки клиент сокращает закупки.";
+
+/* Comments by score 1..5. */
+static const char *const demo_comments[DEMO_SCORE_MAX] = {
+    "Критично", "Много претензий", "Есть замечания", "В целом хорошо", "Полностью устраивает",
+};
+
+/* The date days before today (UTC), as YYYY-MM-DD in a. */
+static const char *
+demo_days_ago(struct arena *a, long days)
+{
+	time_t t = time(NULL) - (time_t)days * DEMO_DAY_SECONDS;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return arena_printf(a, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* Days from the start of the current quarter (UTC) to today: 0 on its first day. */
+static long
+demo_days_into_quarter(void)
+{
+	time_t now = time(NULL);
+	struct tm tm, start = {0};
+
+	gmtime_r(&now, &tm);
+	start.tm_year = tm.tm_year;
+	start.tm_mon = tm.tm_mon / 3 * 3;
+	start.tm_mday = 1;
+	return (long)((now - timegm(&start)) / DEMO_DAY_SECONDS);
+}
+
+/* The quote of factor f of component code, or a note when the demo has none. */
+static const char *
+demo_quote(const char *code, int64_t position)
+{
+	for (size_t i = 0; i < DEMO_ARRAY_LEN(demo_quotes); i++)
+		if (strcmp(demo_quotes[i].code, code) == 0 && demo_quotes[i].position == position)
+			return demo_quotes[i].quote;
+	return "Со слов клиента на встрече";
+}
+
+/* A score near level (1..5). */
+static double
+demo_score(uint64_t *s, double level)
+{
+	double v = level + demo_uniform(s, -0.5, 0.5);
+
+	v = v < DEMO_SCORE_MIN ? DEMO_SCORE_MIN : v > DEMO_SCORE_MAX ? DEMO_SCORE_MAX : v;
+	return (double)(int)(v + 0.5);
+}
+
+/* Picks up to DEMO_FACTORS_PICK active factors of comp that fit e's score into e. */
+static void
+demo_pick_factors(uint64_t *s, struct arena *a, const struct catview *cat,
+		  const struct catview_component *comp, struct assessment_component *e)
+{
+	unsigned want = demo_pick(s, DEMO_FACTORS_PICK + 1);
+	const struct catview_factor **fit;
+	size_t nfit = 0;
+
+	e->nfactors = 0;
+	if (want == 0 || (fit = arena_alloc(a, cat->nfactors * sizeof(*fit))) == NULL ||
+	    (e->factors = arena_alloc(a, want * sizeof(*e->factors))) == NULL)
+		return;
+	for (size_t i = 0; i < cat->nfactors; i++) {
+		const struct catview_factor *f = &cat->factors[i];
+
+		if (f->component_id == comp->id && f->active &&
+		    (e->score <= 2   ? f->polarity < 0
+		     : e->score >= 4 ? f->polarity >= 0
+				     : f->polarity <= 0))
+			fit[nfit++] = f;
+	}
+	while (nfit > 0 && e->nfactors < want) {
+		size_t k = demo_pick(s, (unsigned)nfit);
+
+		e->factors[e->nfactors].factor_id = fit[k]->id;
+		e->factors[e->nfactors++].evidence =
+		    demo_pick(s, 10) < 7 ? demo_quote(comp->code, fit[k]->position) : NULL;
+		fit[k] = fit[--nfit];
+	}
+}
+
+/*
+ * Fills assessment x of a client at level (1..5) with offsets per component:
+ * scores of some components (all of them when all is set), factors that fit
+ * the scores, comments, a summary, the person and a likelihood to recommend.
+ * last (may be NULL) holds the scores of the client's previous assessment;
+ * a faller's scores fall from it by one or two points.
+ */
+static bool
+demo_fill_assessment(uint64_t *s, struct arena *a, const struct catview *cat, double level,
+		     const double *offset, bool all, double *last, bool falls, struct assessment *x)
+{
+	size_t n = 0;
+
+	if ((x->components = arena_zalloc(a, cat->ncomponents * sizeof(*x->components))) == NULL)
+		return false;
+	for (size_t k = 0; k < cat->ncomponents && k < DEMO_COMPONENTS_MAX; k++) {
+		const struct catview_component *comp = &cat->components[k];
+		struct assessment_component *e = &x->components[n];
+
+		if (!comp->active || (!all && !falls && demo_pick(s, 3) == 0) ||
+		    (falls && last[k] == 0))
+			continue;
+		e->component_id = comp->id;
+		e->has_score = true;
+		e->score = falls ? last[k] - 1 - demo_pick(s, 2) : demo_score(s, level + offset[k]);
+		if (e->score < DEMO_SCORE_MIN)
+			e->score = DEMO_SCORE_MIN;
+		last[k] = e->score;
+		if (demo_pick(s, 3) == 0)
+			e->comment = demo_comments[(int)e->score - 1];
+		demo_pick_factors(s, a, cat, comp, e);
+		n++;
+	}
+	x->ncomponents = n;
+	x->summary = falls		   ? demo_faller_summary
+		     : demo_pick(s, 3) > 0 ? demo_summaries[level < 2.6	  ? 0
+							    : level < 3.8 ? 1
+									  : 2][demo_pick(s, 3)]
+					   : NULL;
+	x->person =
+	    demo_pick(s, 4) > 0 ? demo_persons[demo_pick(s, DEMO_ARRAY_LEN(demo_persons))] : NULL;
+	x->source = demo_pick(s, 10) < 6 ? SOURCE_INTERVIEW
+		    : demo_pick(s, 2)	 ? SOURCE_SURVEY
+					 : SOURCE_MANUAL;
+	if (x->source != SOURCE_MANUAL) {
+		double r = (level - 1) * 2.5 + demo_uniform(s, -1.5, 1.5) - (falls ? 2 : 0);
+
+		x->has_recommend = true;
+		x->recommend = r < 0 ? 0 : r > 10 ? 10 : (int)(r + 0.5);
+	}
+	return n > 0 || x->summary != NULL;
+}
+
+/* The ids of the stages of demo_stage_of in ws_id (0 for one that is not there). */
+static enum adv_err
+demo_stages(struct db_conn *c, int64_t ws_id, int64_t ids[DEMO_ARRAY_LEN(demo_stage_of)])
+{
+	struct db_stmt *st;
+	bool row;
+	enum adv_err rc;
+
+	for (size_t i = 0; i < DEMO_ARRAY_LEN(demo_stage_of); i++) {
+		ids[i] = 0;
+		if ((rc = db_prepare(c, &sql_demo_stage, &st)) != ADV_OK)
+			return rc;
+		db_bind_int(st, 1, ws_id);
+		db_bind_text(st, 2, demo_stage_of[i].stage);
+		if ((rc = db_step(st, &row)) != ADV_OK)
+			return rc;
+		if (row) {
+			ids[i] = db_col_int(st, 0);
+			db_done(st);
+		}
+	}
+	return ADV_OK;
+}
+
+/* Ties x to the journey stage of the component it scored lowest (stages: demo_stages). */
+static void
+demo_tie_stage(const struct catview *cat, const int64_t *stages, struct assessment *x)
+{
+	const struct assessment_component *low = NULL;
+
+	for (size_t i = 0; i < x->ncomponents; i++)
+		if (x->components[i].has_score &&
+		    (low == NULL || x->components[i].score < low->score))
+			low = &x->components[i];
+	for (size_t i = 0; low != NULL && i < DEMO_ARRAY_LEN(demo_stage_of); i++) {
+		const struct catview_component *comp = catview_component(cat, low->component_id);
+
+		if (comp != NULL && strcmp(comp->code, demo_stage_of[i].component) == 0)
+			x->stage_id = stages[i];
+	}
+}
+
+/*
+ * Records 1..DEMO_ASSESS_MAX assessments of each client over the last 18
+ * months (prospects none or one, clients who left one when they left);
+ * DEMO_FALLERS clients with a long enough history fall this quarter; two in
+ * five assessments are tied to the journey stage of the component they
+ * scored lowest. Goes through assessment_create, which checks and audits.
+ */
+static enum adv_err
+demo_assessments(struct db_conn *c, struct arena *a, int64_t ws_id,
+		 const struct demo_client *clients, size_t nclients, struct adv_errbuf *eb)
+{
+	uint64_t s = DEMO_ASSESS_SEED;
+	long into_quarter = demo_days_into_quarter();
+	int64_t stages[DEMO_ARRAY_LEN(demo_stage_of)];
+	struct catview cat;
+	struct arena row;
+	unsigned fallers = 0;
+	enum adv_err rc;
+
+	arena_init(&row, DEMO_ARENA_LIMIT);
+	if ((rc = catview_read(c, a, ws_id, &cat)) != ADV_OK || cat.ncomponents == 0 ||
+	    cat.nfactors == 0 || (rc = demo_stages(c, ws_id, stages)) != ADV_OK)
+		goto out;
+	for (size_t i = 0; i < nclients && rc == ADV_OK; i++) {
+		const struct demo_client *cl = &clients[i];
+		double offset[DEMO_COMPONENTS_MAX], last[DEMO_COMPONENTS_MAX] = {0}, level;
+		long days[DEMO_ASSESS_MAX];
+		unsigned n;
+		bool falls;
+
+		switch (cl->status) {
+		case ACCOUNT_PROSPECT:
+			n = demo_pick(&s, 2);
+			level = demo_uniform(&s, 2.8, 4.0);
+			break;
+		case ACCOUNT_CHURNED:
+			n = 1;
+			level = demo_uniform(&s, 1.2, 2.4);
+			break;
+		case ACCOUNT_AT_RISK:
+			n = 1 + demo_pick(&s, DEMO_ASSESS_MAX);
+			level = demo_uniform(&s, 2.0, 3.3);
+			break;
+		default:
+			n = 1 + demo_pick(&s, DEMO_ASSESS_MAX);
+			level = demo_uniform(&s, 3.3, 4.7);
+			break;
+		}
+		for (size_t k = 0; k < DEMO_COMPONENTS_MAX; k++)
+			offset[k] = demo_uniform(&s, -0.8, 0.8);
+		falls = n >= 2 && fallers < DEMO_FALLERS && cl->status != ACCOUNT_CHURNED &&
+			demo_pick(&s, 3) == 0;
+		fallers += falls;
+		/* A faller's last one in this quarter, the others before it; oldest first. */
+		for (unsigned k = 0; k < n; k++)
+			days[k] = falls && k + 1 == n ? demo_pick(&s, (unsigned)into_quarter + 1)
+				  : falls	      ? into_quarter + 1 +
+						demo_pick(&s, (unsigned)(DEMO_HISTORY_DAYS -
+									 into_quarter - 1))
+					  : (long)demo_pick(&s, DEMO_HISTORY_DAYS);
+		for (unsigned k = 0; k + 1 < n; k++)
+			for (unsigned j = k + 1; j < n; j++)
+				if (days[j] > days[k]) {
+					long t = days[k];
+
+					days[k] = days[j];
+					days[j] = t;
+				}
+		for (unsigned k = 0; k < n && rc == ADV_OK; k++) {
+			struct assessment x, out;
+
+			arena_free(&row);
+			memset(&x, 0, sizeof(x));
+			x.assessed_on = cl->status == ACCOUNT_CHURNED && cl->churned_at != NULL
+					    ? cl->churned_at
+					    : demo_days_ago(&row, days[k]);
+			if (x.assessed_on == NULL ||
+			    !demo_fill_assessment(&s, &row, &cat, level, offset,
+						  k == 0 && demo_pick(&s, 6) > 0, last,
+						  falls && k + 1 == n, &x))
+				continue;
+			if (demo_pick(&s, 5) < 2)
+				demo_tie_stage(&cat, stages, &x);
+			rc = assessment_create(c, &row, ws_id, cl->author, cl->id, &x, &out, eb);
+		}
+	}
+out:
+	arena_free(&row);
+	return rc;
+}
+
+/*
+ * Creates the workspace, its team, competitors, accounts and their assessments;
+ * the caller holds the transaction.
+ */
 static enum adv_err
 demo_fill(struct db_conn *c, struct arena *a, struct adv_errbuf *eb)
 {
-	int64_t ws_id, uid, competitors[DEMO_ARRAY_LEN(demo_competitors)];
+	int64_t ws_id, uid, uids[DEMO_ARRAY_LEN(demo_users)],
+	    competitors[DEMO_ARRAY_LEN(demo_competitors)];
 	struct demo_names *names = arena_zalloc(a, sizeof(*names));
+	struct demo_client *clients = arena_zalloc(a, DEMO_ACCOUNTS * sizeof(*clients));
 	struct arena row;
 	uint64_t seed = DEMO_SEED;
 	enum adv_err rc;
 
 	arena_init(&row, DEMO_ARENA_LIMIT);
-	if (names == NULL) {
+	if (names == NULL || clients == NULL) {
 		rc = ADV_ENOMEM;
 		goto out;
 	}
@@ -474,6 +851,7 @@ demo_fill(struct db_conn *c, struct arena *a, struct adv_errbuf *eb)
 				       false, &uid, eb);
 		if (rc == ADV_OK)
 			rc = identity_membership_set(c, ws_id, uid, demo_users[i].role);
+		uids[i] = uid;
 		if (rc != ADV_OK)
 			goto out;
 	}
@@ -500,7 +878,19 @@ demo_fill(struct db_conn *c, struct arena *a, struct adv_errbuf *eb)
 		    (rc = demo_suppliers(c, &row, &seed, ws_id, stored.id, acc.status, competitors,
 					 eb)) != ADV_OK)
 			goto out;
+		clients[i].id = stored.id;
+		clients[i].status = acc.status;
+		clients[i].author = uids[0];
+		for (size_t u = 0; u < DEMO_ARRAY_LEN(demo_users); u++)
+			if (strcmp(demo_users[u].email, acc.owner_email) == 0)
+				clients[i].author = uids[u];
+		if (acc.churned_at != NULL &&
+		    (clients[i].churned_at = arena_strdup(a, acc.churned_at)) == NULL) {
+			rc = ADV_ENOMEM;
+			goto out;
+		}
 	}
+	rc = demo_assessments(c, a, ws_id, clients, DEMO_ACCOUNTS, eb);
 out:
 	arena_free(&row);
 	return rc;

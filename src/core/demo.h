@@ -1,6 +1,7 @@
 /*
  * demo.h — deterministic demo data: a workspace of plausible Russian B2B
- * client companies with suppliers and competitors, and a user to sign in.
+ * client companies with suppliers, competitors and 18 months of loyalty
+ * assessments, and a user to sign in.
  */
 #ifndef ADV_CORE_DEMO_H
 #define ADV_CORE_DEMO_H

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/catalogue.h"
+#include "core/tx.h"
 #include "util/clock.h"
 #include "util/str.h"
 
@@ -176,6 +178,7 @@ identity_workspace_add(struct db_conn *c, const char *slug, const char *name, in
 {
 	struct db_stmt *st;
 	char now[CLOCK_TEXT_MAX];
+	struct tx t;
 	enum adv_err rc;
 	bool row;
 
@@ -187,19 +190,24 @@ identity_workspace_add(struct db_conn *c, const char *slug, const char *name, in
 		return adv_fail(eb, ADV_EINVAL, "/name", "name must be 1–%d characters",
 				IDENTITY_NAME_MAX);
 	clock_now_plus(0, now);
-	if ((rc = db_prepare(c, &sql_ws_add, &st)) != ADV_OK)
+	/* The workspace and its seeded catalogue and journey map exist together or not at all. */
+	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		return rc;
+	if ((rc = db_prepare(c, &sql_ws_add, &st)) != ADV_OK)
+		goto out;
 	db_bind_text(st, 1, slug);
 	db_bind_text(st, 2, name);
 	db_bind_text(st, 3, now);
 	rc = db_step(st, &row);
 	if (rc == ADV_ECONFLICT)
-		return adv_fail(eb, rc, "/slug", "a workspace with slug '%s' exists already", slug);
+		rc = adv_fail(eb, rc, "/slug", "a workspace with slug '%s' exists already", slug);
 	if (rc != ADV_OK)
-		return rc;
+		goto out;
 	*id = db_col_int(st, 0);
 	db_done(st);
-	return ADV_OK;
+	rc = catalogue_seed_workspace(c, *id, now);
+out:
+	return tx_end(c, &t, rc);
 }
 
 /* Reads (id, slug, name, role) rows of st into an arena array. */

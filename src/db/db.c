@@ -38,6 +38,7 @@ struct db_conn {
 
 struct db {
 	const struct db_backend *be;
+	uint64_t id; /* db_conn_pool_id */
 	unsigned n;
 	unsigned busy;
 	pthread_mutex_t mu;
@@ -48,6 +49,7 @@ struct db {
 };
 
 static atomic_uint sql_slot_next = 1; /* slot 0 means "not assigned yet" */
+static atomic_uint_fast64_t pool_id_next = 1;
 static pthread_mutex_t sql_slot_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* Frees c's pending payloads, delivering them first when deliver is true. */
@@ -107,6 +109,7 @@ db_open(const char *url, unsigned nconn, struct db **out, struct adv_errbuf *eb)
 		goto out;
 	}
 	db->be = be;
+	db->id = atomic_fetch_add(&pool_id_next, 1);
 	pthread_mutex_init(&db->mu, NULL);
 	pthread_cond_init(&db->cv, NULL);
 	for (unsigned i = 0; i < nconn; i++) {
@@ -157,6 +160,12 @@ enum db_kind
 db_kind(const struct db *db)
 {
 	return db->be->kind;
+}
+
+uint64_t
+db_conn_pool_id(const struct db_conn *c)
+{
+	return c->db->id;
 }
 
 unsigned

@@ -54,6 +54,13 @@ void db_close(struct db *db);
 /* Which engine the pool talks to. */
 enum db_kind db_kind(const struct db *db);
 
+/*
+ * A number naming the pool c belongs to, unique in this process (never
+ * reused, unlike the pool's address): for caches kept beside the database
+ * that must not mix two databases one process has open.
+ */
+uint64_t db_conn_pool_id(const struct db_conn *c);
+
 /* Connections in the pool, and how many are taken now (for /metrics). */
 unsigned db_pool_size(const struct db *db);
 unsigned db_pool_busy(const struct db *db);
