@@ -276,6 +276,242 @@ await test('import a CSV file: dry run, then import', async () => {
   await waitText(page.locator('table.accounts-table .cell-name a'), importName);
 });
 
+// ---------- the loyalty model ----------
+const loyaltyUrl = () => `${BASE}/#/w/${WS}/accounts/${accountId}/loyalty`;
+const api = (path) => `/workspaces/${WS}${path}`;
+/** The seed's "Queues at shipment" factor (negative) and the journey stage "Purchase". */
+async function shipmentFactorAndStage() {
+  const cat = await pageApi('GET', api('/loyalty/catalogue'));
+  assert(cat.status === 200, `GET /loyalty/catalogue answered ${cat.status}`);
+  const comp = cat.body.components.find((c) => c.code === 'shipment');
+  assert(comp, 'the catalogue has the seed component "shipment"');
+  const factor = comp.factors.find((f) => f.active && f.polarity === '-');
+  const journey = await pageApi('GET', api('/journey'));
+  assert(journey.status === 200, `GET /journey answered ${journey.status}`);
+  const stage = journey.body.stages.find((s) => s.code === 'purchase');
+  assert(factor && stage, 'a negative shipment factor and the stage "purchase" exist');
+  return { cat: cat.body, factor, stage };
+}
+async function figureOf(locator) {
+  if ((await locator.count()) === 0) return 0;
+  return Number((await locator.first().textContent()).replace(/[^\d]/g, '')) || 0;
+}
+async function portfolioCount(fid) {
+  await page.goto(`${BASE}/#/w/${WS}/portfolio`);
+  await page.locator('.factor-counts').waitFor();
+  return figureOf(page.locator(`.factor-counts tr[data-factor-id="${fid}"] .clients`));
+}
+async function stageSignals(code) {
+  await page.goto(`${BASE}/#/w/${WS}/journey`);
+  const fig = page.locator(`.stage[data-stage="${code}"] [data-figure=signals]`);
+  await fig.waitFor();
+  return figureOf(fig);
+}
+const radarValues = async () => JSON.parse((await page.locator('[data-chart=radar]').getAttribute('data-values')) || 'null');
+async function waitIndex(expected) {
+  await page.waitForFunction(
+    (x) => {
+      const el = document.querySelector('.index-value');
+      return !!el && el.dataset.index !== '' && Math.abs(Number(el.dataset.index) - x) < 0.051;
+    },
+    expected,
+  );
+}
+
+const renamedRu = `Цены и скидки ${stamp}`;
+const renamedEn = `Prices and discounts ${stamp}`;
+await test('loyalty catalogue: rename a component in both languages, tie a factor to a stage, see them on the card', async () => {
+  assert(accountId, 'the company was created');
+  await page.goto(`${BASE}/#/w/${WS}/accounts`);
+  await page.click(`a[href="#/w/${WS}/loyalty/catalogue"]`);
+  await waitText(heading(), /^Каталог лояльности$/);
+  const prices = page.locator('.catalogue-component[data-component=prices]');
+  await prices.locator('button[data-action=edit-component]').click();
+  const form = prices.locator('form.component-form');
+  await form.locator('input[name=name_ru]').fill('');
+  await form.locator('button[type=submit]').click();
+  await form.locator('.field-error').first().waitFor(); // an empty name is refused beside the field
+  await form.locator('input[name=name_ru]').fill(renamedRu);
+  await form.locator('input[name=name_en]').fill(renamedEn);
+  await form.locator('button[type=submit]').click();
+  await waitText(prices.locator('.name-ru'), renamedRu);
+  await waitText(prices.locator('.name-en'), renamedEn);
+  // Tie the shipment factor to the stage "Покупка" through the factor form.
+  const { factor } = await shipmentFactorAndStage();
+  const row = page.locator(`.catalogue-component[data-component=shipment] li[data-factor-id="${factor.id}"]`);
+  await row.locator('button[data-action=edit-factor]').click();
+  const fform = page.locator('form.factor-form');
+  await fform.locator('select[name=stage_id]').selectOption({ label: 'Покупка' });
+  await fform.locator('button[type=submit]').click();
+  await waitText(row.locator('.badge-stage'), /Покупка/);
+  await page.screenshot({ path: `${SHOTS}/e2e-catalogue.png`, fullPage: true });
+  // The card's loyalty tab shows the new name, in each language.
+  await page.goto(loyaltyUrl());
+  await waitText(page.locator('.loyalty-component[data-component=prices] h3'), renamedRu);
+  await page.click('button[data-lang=en]');
+  await waitText(page.locator('.loyalty-component[data-component=prices] h3'), renamedEn);
+  await waitText(page.locator('.radar-table tr[data-component=prices] td').first(), renamedEn);
+  await page.click('button[data-lang=ru]');
+  await waitText(page.locator('.loyalty-component[data-component=prices] h3'), renamedRu);
+});
+
+await test('loyalty tab: assess a client, the index and the radar change, the factor is counted on the portfolio and its stage', async () => {
+  assert(accountId, 'the company was created');
+  const { cat, factor, stage } = await shipmentFactorAndStage();
+  if (factor.stage_id !== stage.id) {
+    const r = await pageApi('PATCH', api(`/loyalty/factors/${factor.id}`), { stage_id: stage.id }, factor.version);
+    assert(r.status === 200, `tying the factor to the stage answered ${r.status}`);
+  }
+  const portfolioBefore = await portfolioCount(factor.id);
+  const signalsBefore = await stageSignals('purchase');
+
+  await page.goto(loyaltyUrl());
+  await waitText(page.locator('a[data-tab=loyalty]'), /Модель лояльности/);
+  await page.locator('.loyalty-index').waitFor();
+  await waitText(page.locator('.general-characteristic h3'), /Общая характеристика/);
+  assert((await page.locator('.index-value').getAttribute('data-index')) === '', 'a client without assessments has no index');
+  const radarBefore = await radarValues();
+
+  // Scores on the default 1–5 scale; weights from the catalogue.
+  const scores = { terms: 4, service: 3, prices: 5, shipment: 2 };
+  const active = cat.components.filter((c) => c.active);
+  const lo = cat.settings.score_min;
+  const hi = cat.settings.score_max;
+  const expected = (sc) => {
+    let sw = 0;
+    let swr = 0;
+    for (const c of active) {
+      if (sc[c.code] === undefined) continue;
+      sw += c.weight;
+      swr += (c.weight * 100 * (sc[c.code] - lo)) / (hi - lo);
+    }
+    return swr / sw;
+  };
+  await page.click('button[data-action=new-assessment]');
+  const form = page.locator('form.assessment-form');
+  await form.waitFor();
+  await form.locator('textarea[name=summary]').fill('Доволен ценой, недоволен отгрузкой.');
+  await form.locator('.score-picker[data-name=recommend] button[data-score="8"]').click();
+  for (const [code, v] of Object.entries(scores)) {
+    await form.locator(`.form-component[data-component=${code}] .score-picker button[data-score="${v}"]`).click();
+  }
+  await form.locator(`input[name=factor-${factor.id}]`).check();
+  await form.locator(`input[name=evidence-${factor.id}]`).fill('очереди по 3 часа');
+  // Someone retires another ticked factor meanwhile: the API's 422 shows beside that factor.
+  const other = cat.components.find((c) => c.code === 'shipment').factors.find((f) => f.active && f.id !== factor.id);
+  await form.locator(`input[name=factor-${other.id}]`).check();
+  const retired = await pageApi('PATCH', api(`/loyalty/factors/${other.id}`), { active: false }, other.version);
+  assert(retired.status === 200, `retiring a factor answered ${retired.status}`);
+  await page.click('button[data-action=save-assessment]');
+  await form.locator(`li[data-factor-id="${other.id}"] .field-error`).waitFor();
+  await form.locator(`input[name=factor-${other.id}]`).uncheck();
+  assert((await form.locator(`li[data-factor-id="${other.id}"] .field-error`).count()) === 0, 'the error goes with the change');
+  const restored = await pageApi('PATCH', api(`/loyalty/factors/${other.id}`), { active: true }, retired.body.version);
+  assert(restored.status === 200, `restoring the factor answered ${restored.status}`);
+  await page.click('button[data-action=save-assessment]');
+  await form.waitFor({ state: 'detached' });
+  await waitIndex(expected(scores));
+  const row = page.locator(`.loyalty-component[data-component=shipment] li[data-factor-id="${factor.id}"]`);
+  assert((await row.getAttribute('data-ticked')) === 'true', 'the factor is ticked as observed in the latest assessment');
+  await waitText(row.locator('.evidence'), /очереди по 3 часа/);
+  await waitText(page.locator('.summary-text'), /Доволен ценой/);
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-chart=radar]');
+    return !!el && JSON.parse(el.getAttribute('data-values') || '{}').client.some((v) => v !== null);
+  });
+  const radarAfter = await radarValues();
+  assert(JSON.stringify(radarAfter.client) !== JSON.stringify(radarBefore.client), 'the radar shows the new scores');
+  const order = active.map((c) => c.code);
+  assert(radarAfter.client[order.indexOf('shipment')] === 2, `the radar has shipment = 2 (got ${JSON.stringify(radarAfter.client)})`);
+  await page.hover('[data-chart=radar]'); // tooltips must not break the CSP (checked by the last case)
+  await page.hover('[data-chart=trend]');
+  await page.screenshot({ path: `${SHOTS}/e2e-loyalty.png`, fullPage: true });
+
+  // A correction is a new version: the index and the radar follow it.
+  await page.locator('.assessments .assessment-row').first().click();
+  await page.click('.assessments button[data-action=correct]');
+  await form.waitFor();
+  await form.locator('.form-component[data-component=terms] .score-picker button[data-score="2"]').click();
+  await page.click('button[data-action=save-assessment]');
+  await form.waitFor({ state: 'detached' });
+  await waitIndex(expected({ ...scores, terms: 2 }));
+  await waitText(page.locator('.assessments .assessment-row').first(), /в\. 2/);
+  const radarCorrected = await radarValues();
+  assert(radarCorrected.client[order.indexOf('terms')] === 2, 'the radar follows the correction');
+
+  // Both versions are in the card's change history, with component names rather than ids.
+  await page.click('a[data-tab=history]');
+  await waitText(page.locator('.timeline .event .badge-entity'), /оценка лояльности/);
+  await waitText(page.locator('.timeline .event').first(), /Отгрузка: 2/);
+
+  // The observation counts on the portfolio dashboard and on the factor's journey stage.
+  assert((await portfolioCount(factor.id)) === portfolioBefore + 1, `the portfolio counts one more client for the factor (was ${portfolioBefore})`);
+  await page.locator('[data-chart=histogram]').waitFor();
+  await page.hover('[data-chart=histogram]');
+  await page.hover('[data-chart=component-means]');
+  await page.screenshot({ path: `${SHOTS}/e2e-portfolio.png`, fullPage: true });
+  const signalsAfter = await stageSignals('purchase');
+  assert(signalsAfter === signalsBefore + 1, `the stage counts one more signal (was ${signalsBefore}, now ${signalsAfter})`);
+  await page.screenshot({ path: `${SHOTS}/e2e-journey.png`, fullPage: true });
+});
+
+await test('language switch: the loyalty tab is fully translated', async () => {
+  assert(accountId, 'the company was created');
+  await page.goto(loyaltyUrl());
+  await page.locator('.loyalty-component').first().waitFor();
+  await page.click('button[data-lang=en]');
+  await waitText(page.locator('a[data-tab=loyalty]'), /^Loyalty model$/);
+  await waitText(page.locator('.general-characteristic h3'), /^General characteristic$/);
+  await page.click('button[data-action=new-assessment]');
+  await page.locator('form.assessment-form').waitFor();
+  // Everything but what people typed (summary, evidence, names) must be in English.
+  const leftovers = await page.evaluate(() => {
+    const root = document.querySelector('.loyalty');
+    const clone = root.cloneNode(true);
+    clone.querySelectorAll('.user-text, textarea, input').forEach((e) => e.remove());
+    const text = [clone.textContent, document.querySelector('.tabs').textContent].join(' ');
+    return { cyrillic: text.match(/[А-Яа-яЁё][А-Яа-яЁё ,.«»()-]*/g) || [], keys: text.match(/\b[a-z]+(?:_[a-z]+)+\b/g) || [] };
+  });
+  assert(leftovers.cyrillic.length === 0, `Russian text left in the English loyalty tab: ${leftovers.cyrillic.slice(0, 5).join(' | ')}`);
+  assert(leftovers.keys.length === 0, `untranslated keys: ${leftovers.keys.slice(0, 5).join(', ')}`);
+  await page.screenshot({ path: `${SHOTS}/e2e-loyalty-en.png`, fullPage: true });
+  await page.click('form.assessment-form button.btn-ghost');
+  await page.click('button[data-lang=ru]');
+  await waitText(page.locator('.general-characteristic h3'), /^Общая характеристика$/);
+  await waitText(page.locator('.loyalty-index h3'), /^Индекс лояльности$/);
+  await waitText(page.locator('.loyalty-component .overall').first(), /Общая оценка/);
+});
+
+await test('phone viewport: the loyalty tab, its form, the portfolio and the journey map fit the width', async () => {
+  assert(accountId, 'the company was created');
+  const phone = await browser.newContext({
+    locale: 'ru-RU',
+    viewport: { width: 375, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    storageState: await context.storageState(),
+  });
+  phone.setDefaultTimeout(STEP_TIMEOUT);
+  const p = await phone.newPage();
+  watch(p);
+  const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await p.goto(`${BASE}/#/w/${WS}/accounts/${accountId}/loyalty`);
+  await p.locator('[data-chart=radar]').waitFor();
+  assert((await overflow()) <= 0, `the loyalty tab overflows by ${await overflow()}px`);
+  await p.click('button[data-action=new-assessment]');
+  await p.locator('form.assessment-form').waitFor();
+  assert((await overflow()) <= 0, `the assessment form overflows by ${await overflow()}px`);
+  await p.screenshot({ path: `${SHOTS}/e2e-phone-loyalty.png`, fullPage: true });
+  await p.goto(`${BASE}/#/w/${WS}/portfolio`);
+  await p.locator('[data-chart=histogram]').waitFor();
+  assert((await overflow()) <= 0, `the portfolio overflows by ${await overflow()}px`);
+  await p.goto(`${BASE}/#/w/${WS}/journey`);
+  await p.locator('.board .stage').first().waitFor();
+  assert((await overflow()) <= 0, `the journey map overflows by ${await overflow()}px`);
+  await phone.close();
+});
+
 await test('no script errors or CSP violations', async () => {
   assert(problems.length === 0, problems.join('; '));
 }, { needsLogin: false });

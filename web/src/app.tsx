@@ -11,6 +11,12 @@ import { AccountPage } from './pages/AccountCard';
 import { NewAccountPage } from './pages/NewAccount';
 import { CompetitorsPage } from './pages/Competitors';
 import { ImportPage } from './pages/Import';
+import { lazyComponent } from './components/Lazy';
+
+// The loyalty pages are loaded on first use.
+const PortfolioPage = lazyComponent(() => import('./pages/Portfolio').then((m) => m.PortfolioPage));
+const JourneyPage = lazyComponent(() => import('./pages/Journey').then((m) => m.JourneyPage));
+const CataloguePage = lazyComponent(() => import('./pages/LoyaltyCatalogue').then((m) => m.CataloguePage));
 
 let returnTo: string | null = null;
 
@@ -118,7 +124,7 @@ function Shell(props: { session: Session; workspaces: Workspace[]; route: Route;
   useEffect(() => window.scrollTo(0, 0), [pageKey]);
 
   let page;
-  let section: 'accounts' | 'competitors' | 'import' | null = null;
+  let section: 'accounts' | 'portfolio' | 'journey' | 'catalogue' | 'competitors' | 'import' | null = null;
   if (!all.length) page = <div class="page"><p class="empty">{t('no_workspaces')}</p></div>;
   else if (route.name === 'home' || route.name === 'login') page = <Loading />;
   else if (route.name === 'notfound') page = <NotFound />;
@@ -145,6 +151,18 @@ function Shell(props: { session: Session; workspaces: Workspace[]; route: Route;
       case 'import':
         section = 'import';
         page = <ImportPage ws={ws.slug} role={role} />;
+        break;
+      case 'portfolio':
+        section = 'portfolio';
+        page = <PortfolioPage ws={ws.slug} query={route.query} />;
+        break;
+      case 'journey':
+        section = 'journey';
+        page = <JourneyPage ws={ws.slug} role={role} />;
+        break;
+      case 'catalogue':
+        section = 'catalogue';
+        page = <CataloguePage ws={ws.slug} role={role} />;
         break;
     }
   }
@@ -190,6 +208,9 @@ function Shell(props: { session: Session; workspaces: Workspace[]; route: Route;
           </button>
           <nav id="main-nav" class={`mainnav${menuOpen ? ' open' : ''}`}>
             {ws && navItem('nav_accounts', href.accounts(ws.slug), 'accounts')}
+            {ws && navItem('nav_portfolio', href.portfolio(ws.slug), 'portfolio')}
+            {ws && navItem('nav_journey', href.journey(ws.slug), 'journey')}
+            {ws && navItem('nav_catalogue', href.catalogue(ws.slug), 'catalogue')}
             {ws && navItem('nav_competitors', href.competitors(ws.slug), 'competitors')}
             {ws && ws.role !== 'viewer' && navItem('nav_import', href.import(ws.slug), 'import')}
             <div class="nav-end">
@@ -198,7 +219,7 @@ function Shell(props: { session: Session; workspaces: Workspace[]; route: Route;
                 {session.user.name || session.user.email}
                 {ws && <span class="role"> · {t(`role_${ws.role}` as Key)}</span>}
               </span>
-              <button type="button" class="btn btn-link" onClick={props.onLogout}>
+              <button type="button" class="btn btn-link" onClick={props.onLogout} title={session.user.name || session.user.email}>
                 {t('logout')}
               </button>
             </div>

@@ -1,6 +1,7 @@
 // Hash routing, so that the server only serves index.html at "/":
 //   #/login  #/w/{slug}/accounts[?filters]  #/w/{slug}/accounts/new
 //   #/w/{slug}/accounts/{id}[/{tab}]  #/w/{slug}/competitors  #/w/{slug}/import
+//   #/w/{slug}/portfolio[?filters]  #/w/{slug}/journey  #/w/{slug}/loyalty/catalogue
 import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
@@ -11,6 +12,9 @@ export type Route =
   | { name: 'account'; ws: string; id: number; tab: string }
   | { name: 'competitors'; ws: string }
   | { name: 'import'; ws: string }
+  | { name: 'portfolio'; ws: string; query: URLSearchParams }
+  | { name: 'journey'; ws: string }
+  | { name: 'catalogue'; ws: string }
   | { name: 'notfound' };
 
 const ROUTE_EVENT = 'advocate:route';
@@ -38,6 +42,9 @@ export function parseHash(hash: string): Route {
     }
     if (rest[0] === 'competitors' && rest.length === 1) return { name: 'competitors', ws };
     if (rest[0] === 'import' && rest.length === 1) return { name: 'import', ws };
+    if (rest[0] === 'portfolio' && rest.length === 1) return { name: 'portfolio', ws, query };
+    if (rest[0] === 'journey' && rest.length === 1) return { name: 'journey', ws };
+    if (rest[0] === 'loyalty' && rest[1] === 'catalogue' && rest.length === 2) return { name: 'catalogue', ws };
   }
   return { name: 'notfound' };
 }
@@ -79,6 +86,9 @@ export const href = {
   newAccount: (ws: string) => `#/w/${encodeURIComponent(ws)}/accounts/new`,
   competitors: (ws: string) => `#/w/${encodeURIComponent(ws)}/competitors`,
   import: (ws: string) => `#/w/${encodeURIComponent(ws)}/import`,
+  portfolio: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/portfolio${query ? `?${query}` : ''}`,
+  journey: (ws: string) => `#/w/${encodeURIComponent(ws)}/journey`,
+  catalogue: (ws: string) => `#/w/${encodeURIComponent(ws)}/loyalty/catalogue`,
 };
 
 /** The last list URL per workspace, so "Back to the list" returns to the same filters. */

@@ -1,9 +1,12 @@
 // The "Change history" tab: the account's audit log, newest first, older pages on demand.
+// Loyalty assessments are shown with component, factor and stage names (loaded when needed).
 import { useEffect, useState } from 'preact/hooks';
 import { api, wsPath, type AuditEntry, type Page } from '../api';
 import { useI18n, type Key } from '../i18n';
+import { loyaltyPath, type Catalogue, type Journey } from '../loyalty';
 import { ErrorBox, formatDateTime, Loading } from './ui';
 import { fieldLabel, valueText } from './AccountForm';
+import { assessmentLabel, assessmentValue, type AuditRefs } from './loyalty/auditText';
 
 const SUPPLIER_LABELS: Record<string, Key> = {
   competitor_id: 'supplier',
@@ -15,8 +18,9 @@ const SUPPLIER_LABELS: Record<string, Key> = {
 };
 
 export function History({ ws, accountId, version }: { ws: string; accountId: number; version: number }) {
-  const { t, locale } = useI18n();
+  const { t, lang, locale } = useI18n();
   const path = wsPath(ws, `/accounts/${accountId}/audit`);
+  const [refs, setRefs] = useState<AuditRefs | null>(null);
   const [items, setItems] = useState<AuditEntry[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -35,6 +39,14 @@ export function History({ ws, accountId, version }: { ws: string; accountId: num
       .finally(() => setBusy(false));
   };
   useEffect(() => load(null), [path, version]);
+  const hasAssessments = !!items && items.some((e) => e.entity_type === 'assessment');
+  useEffect(() => {
+    if (!hasAssessments || refs) return;
+    Promise.all([
+      api.get<Catalogue>(loyaltyPath.catalogue(ws)).catch(() => null),
+      api.get<Journey>(loyaltyPath.journey(ws)).catch(() => null),
+    ]).then(([catalogue, journey]) => setRefs({ catalogue, journey }));
+  }, [hasAssessments, ws]);
 
   if (error && !items) return <ErrorBox error={error} onRetry={() => load(null)} />;
   if (!items) return <Loading />;
@@ -52,11 +64,22 @@ export function History({ ws, accountId, version }: { ws: string; accountId: num
     return s === k ? e.entity_type : s;
   };
   const label = (e: AuditEntry, field: string) => {
+    if (e.entity_type === 'assessment') {
+      const l = assessmentLabel(field, t);
+      if (l) return l;
+    }
     if (e.entity_type === 'supplier') {
       const k = SUPPLIER_LABELS[field];
       if (k) return t(k);
     }
     return fieldLabel(field, t);
+  };
+  const value = (e: AuditEntry, field: string, v: unknown) => {
+    if (e.entity_type === 'assessment') {
+      const s2 = assessmentValue(field, v, refs || { catalogue: null, journey: null }, t, lang, locale);
+      if (s2 !== null) return s2;
+    }
+    return valueText(field, v, t, locale);
   };
   const shownChanges = (e: AuditEntry) =>
     Object.entries(e.changes || {}).filter(
@@ -87,13 +110,13 @@ export function History({ ws, accountId, version }: { ws: string; accountId: num
                       <th scope="row">{label(e, field)}</th>
                       {e.action === 'create' ? (
                         <td class="to" colSpan={3}>
-                          {valueText(field, c && c.to, t, locale)}
+                          {value(e, field, c && c.to)}
                         </td>
                       ) : (
                         <>
-                          <td class="from">{valueText(field, c && c.from, t, locale)}</td>
+                          <td class="from">{value(e, field, c && c.from)}</td>
                           <td class="arrow" aria-hidden="true">→</td>
-                          <td class="to">{valueText(field, c && c.to, t, locale)}</td>
+                          <td class="to">{value(e, field, c && c.to)}</td>
                         </>
                       )}
                     </tr>

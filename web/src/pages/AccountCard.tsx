@@ -1,6 +1,6 @@
-// The card of one client company: tabs General info / About the company / Suppliers / Change
-// history; view, edit, save with If-Match, the conflict when someone else saved first, archive
-// and restore.
+// The card of one client company: tabs General info / Loyalty model / About the company /
+// Suppliers / Change history; view, edit, save with If-Match, the conflict when someone else
+// saved first, archive and restore.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, wsPath, type Account, type Role } from '../api';
 import { useI18n, type Key } from '../i18n';
@@ -13,9 +13,13 @@ import {
 import { ErrorBox, formatDateTime, Loading, Notice, StatusBadge } from '../components/ui';
 import { Suppliers } from '../components/Suppliers';
 import { History } from '../components/History';
+import { lazyComponent } from '../components/Lazy';
+
+const LoyaltyTab = lazyComponent(() => import('../components/loyalty/LoyaltyTab').then((m) => m.LoyaltyTab));
 
 const TABS: [string, Key][] = [
   ['general', 'tab_general'],
+  ['loyalty', 'tab_loyalty'],
   ['about', 'tab_about'],
   ['suppliers', 'tab_suppliers'],
   ['history', 'tab_history'],
@@ -305,7 +309,7 @@ export function AccountPage({ ws, id, tab: tabParam, role }: { ws: string; id: n
         </ul>
       )}
 
-      <section class="tab-panel" role="tabpanel">
+      <section class={`tab-panel${tab === 'loyalty' ? ' tab-panel-bare' : ''}`} role="tabpanel">
         {tab === 'general' && (
           <AccountFields
             fields={GENERAL_FIELDS}
@@ -328,6 +332,7 @@ export function AccountPage({ ws, id, tab: tabParam, role }: { ws: string; id: n
             onChange={change}
           />
         )}
+        {tab === 'loyalty' && <LoyaltyTab ws={ws} accountId={id} role={role} archived={archived} />}
         {tab === 'suppliers' && <Suppliers ws={ws} accountId={id} canEdit={canEdit && !archived} />}
         {tab === 'history' && <History ws={ws} accountId={id} version={account.version} />}
       </section>
