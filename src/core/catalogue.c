@@ -12,13 +12,13 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "core/entry.h"
 #include "core/journey.h"
 #include "core/text.h"
 #include "core/tx.h"
 #include "util/clock.h"
 #include "util/str.h"
 
-#define CODE_TRIES	 100	/* suffixes tried when the code made from an id is taken */
 #define CODE_PLACEHOLDER "#new" /* the code of a row being created, until its id is known */
 #define POINTER_MAX	 64
 
@@ -120,9 +120,13 @@ static struct db_sql sql_factor_position =
 static struct db_sql sql_factor_observed =
     DB_SQL("SELECT 1 FROM assessment_factors WHERE workspace_id = ?1 AND factor_id = ?2 LIMIT 1");
 
-static const struct catalogue_order_kind component_order = {&sql_component_position,
-							    "loyalty_component"};
-static const struct catalogue_order_kind factor_order = {&sql_factor_position, "loyalty_factor"};
+static const struct catalogue_order_kind component_order = {
+    &sql_component_position, "loyalty_component", &sql_component_slots};
+static const struct catalogue_order_kind factor_order = {&sql_factor_position, "loyalty_factor",
+							 &sql_factor_slots};
+static const struct entry_code_kind component_code = {
+    &sql_component_code, &sql_component_set_code, "c",
+    "a component with code '%s' is already in the catalogue"};
 
 /* Runs one of the seed statements for ws_id. */
 static enum adv_err
@@ -433,22 +437,6 @@ catalogue_order_store(struct db_conn *c, int64_t ws_id, int64_t actor,
 	return rc;
 }
 
-/* The ordered list of sql (?1 workspace, ?2 scope when scope > 0) as catalogue_order_load. */
-static enum adv_err
-slots_load(struct db_conn *c, struct arena *a, struct db_sql *sql, int64_t ws_id, int64_t scope,
-	   struct catalogue_slot **rows, size_t *n)
-{
-	struct db_stmt *st;
-	enum adv_err rc;
-
-	if ((rc = db_prepare(c, sql, &st)) != ADV_OK)
-		return rc;
-	db_bind_int(st, 1, ws_id);
-	if (scope > 0)
-		db_bind_int(st, 2, scope);
-	return catalogue_order_load(st, a, rows, n);
-}
-
 json_t *
 loyalty_text_json(const struct loyalty_text *t)
 {
@@ -532,71 +520,50 @@ loyalty_factor_json(const struct loyalty_factor *x)
 	return head;
 }
 
-/* An arena copy of text column i of st, or NULL for NULL; sets *oom when copying fails. */
-static const char *
-col_text(struct db_stmt *st, int i, struct arena *a, bool *oom)
-{
-	char *s;
-
-	if (db_col_null(st, i))
-		return NULL;
-	if ((s = arena_strdup(a, db_col_text(st, i))) == NULL)
-		*oom = true;
-	return s;
-}
-
 /* Reads the current row of st (COMPONENT_COLS) into out. */
 static enum adv_err
-read_component(struct db_stmt *st, struct arena *a, struct loyalty_component *out)
+read_component(struct db_stmt *st, struct arena *a, void *entry)
 {
+	struct loyalty_component *out = entry;
 	bool oom = false;
 
 	memset(out, 0, sizeof(*out));
 	out->id = db_col_int(st, 0);
-	out->code = col_text(st, 1, a, &oom);
-	out->name.ru = col_text(st, 2, a, &oom);
-	out->name.en = col_text(st, 3, a, &oom);
-	out->description.ru = col_text(st, 4, a, &oom);
-	out->description.en = col_text(st, 5, a, &oom);
+	out->code = entry_col_text(st, 1, a, &oom);
+	out->name.ru = entry_col_text(st, 2, a, &oom);
+	out->name.en = entry_col_text(st, 3, a, &oom);
+	out->description.ru = entry_col_text(st, 4, a, &oom);
+	out->description.en = entry_col_text(st, 5, a, &oom);
 	out->weight = db_col_double(st, 6);
 	out->position = db_col_int(st, 7);
 	out->active = db_col_int(st, 8) != 0;
 	out->version = db_col_int(st, 9);
-	out->created_at = col_text(st, 10, a, &oom);
-	out->updated_at = col_text(st, 11, a, &oom);
+	out->created_at = entry_col_text(st, 10, a, &oom);
+	out->updated_at = entry_col_text(st, 11, a, &oom);
 	return oom ? ADV_ENOMEM : ADV_OK;
 }
 
 /* Reads the current row of st (FACTOR_COLS) into out. */
 static enum adv_err
-read_factor(struct db_stmt *st, struct arena *a, struct loyalty_factor *out)
+read_factor(struct db_stmt *st, struct arena *a, void *entry)
 {
+	struct loyalty_factor *out = entry;
 	bool oom = false;
 
 	memset(out, 0, sizeof(*out));
 	out->id = db_col_int(st, 0);
 	out->component_id = db_col_int(st, 1);
-	out->text.ru = col_text(st, 2, a, &oom);
-	out->text.en = col_text(st, 3, a, &oom);
+	out->text.ru = entry_col_text(st, 2, a, &oom);
+	out->text.en = entry_col_text(st, 3, a, &oom);
 	out->polarity = (int)db_col_int(st, 4);
 	out->position = db_col_int(st, 5);
 	out->active = db_col_int(st, 6) != 0;
 	out->stage_id = db_col_null(st, 7) ? 0 : db_col_int(st, 7);
 	out->item_id = db_col_null(st, 8) ? 0 : db_col_int(st, 8);
 	out->version = db_col_int(st, 9);
-	out->created_at = col_text(st, 10, a, &oom);
-	out->updated_at = col_text(st, 11, a, &oom);
+	out->created_at = entry_col_text(st, 10, a, &oom);
+	out->updated_at = entry_col_text(st, 11, a, &oom);
 	return oom ? ADV_ENOMEM : ADV_OK;
-}
-
-/* The 412 answer when an entry moved on past the version the caller saw. */
-static enum adv_err
-version_moved(struct adv_errbuf *eb, const char *what, int64_t expect, int64_t now)
-{
-	return adv_fail(eb, ADV_EPRECOND, NULL,
-			"the %s was changed by someone else (version %lld, not %lld); reload it "
-			"and apply your change again",
-			what, (long long)now, (long long)expect);
 }
 
 enum adv_err
@@ -750,117 +717,24 @@ enum adv_err
 loyalty_component_list(struct db_conn *c, struct arena *a, int64_t ws_id, bool include_retired,
 		       struct loyalty_component **items, size_t *n)
 {
-	struct loyalty_component *v = NULL, *grown;
-	size_t cap = 0, len = 0;
 	struct db_stmt *st;
 	enum adv_err rc;
-	bool row;
+	void *v;
 
-	*items = NULL;
-	*n = 0;
 	if ((rc = db_prepare(c, &sql_component_list, &st)) != ADV_OK)
 		return rc;
 	db_bind_int(st, 1, ws_id);
 	db_bind_int(st, 2, include_retired ? 1 : 0);
-	while ((rc = db_step(st, &row)) == ADV_OK && row) {
-		if ((grown = arena_array_room(a, v, &cap, len, sizeof(*v))) == NULL ||
-		    read_component(st, a, &grown[len]) != ADV_OK) {
-			db_done(st);
-			return ADV_ENOMEM;
-		}
-		v = grown;
-		len++;
-	}
-	if (rc != ADV_OK)
-		return rc;
+	rc = entry_list(st, a, sizeof(**items), read_component, &v, n);
 	*items = v;
-	*n = len;
-	return ADV_OK;
+	return rc;
 }
 
 enum adv_err
 loyalty_component_get(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t id,
 		      struct loyalty_component *out)
 {
-	struct db_stmt *st;
-	enum adv_err rc;
-	bool row;
-
-	if ((rc = db_prepare(c, &sql_component_get, &st)) != ADV_OK)
-		return rc;
-	db_bind_int(st, 1, ws_id);
-	db_bind_int(st, 2, id);
-	if ((rc = db_step(st, &row)) != ADV_OK)
-		return rc;
-	if (!row)
-		return ADV_ENOTFOUND;
-	rc = read_component(st, a, out);
-	db_done(st);
-	return rc;
-}
-
-/* *taken is true when a component other than self has code. */
-static enum adv_err
-component_code_taken(struct db_conn *c, int64_t ws_id, const char *code, int64_t self, bool *taken)
-{
-	struct db_stmt *st;
-	enum adv_err rc;
-	bool row;
-
-	*taken = false;
-	if ((rc = db_prepare(c, &sql_component_code, &st)) != ADV_OK)
-		return rc;
-	db_bind_int(st, 1, ws_id);
-	db_bind_text(st, 2, code);
-	db_bind_int(st, 3, self);
-	if ((rc = db_step(st, &row)) != ADV_OK || !row)
-		return rc;
-	db_done(st);
-	*taken = true;
-	return ADV_OK;
-}
-
-/* ADV_ECONFLICT "/code" when a component other than self has code. */
-static enum adv_err
-component_code_free(struct db_conn *c, int64_t ws_id, const char *code, int64_t self,
-		    struct adv_errbuf *eb)
-{
-	bool taken;
-	enum adv_err rc = component_code_taken(c, ws_id, code, self, &taken);
-
-	if (rc == ADV_OK && taken)
-		rc = adv_fail(eb, ADV_ECONFLICT, "/code",
-			      "a component with code '%s' is already in the catalogue", code);
-	return rc;
-}
-
-/* Gives the new component id the code "c<id>" (or "c<id>-N" when taken); *code is the result. */
-static enum adv_err
-component_code_make(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t id,
-		    const char **code)
-{
-	struct db_stmt *st;
-	enum adv_err rc;
-	bool taken = true;
-	char *s = NULL;
-
-	for (int i = 1; taken && i <= CODE_TRIES; i++) {
-		s = i == 1 ? arena_printf(a, "c%lld", (long long)id)
-			   : arena_printf(a, "c%lld-%d", (long long)id, i);
-		if (s == NULL)
-			return ADV_ENOMEM;
-		if ((rc = component_code_taken(c, ws_id, s, id, &taken)) != ADV_OK)
-			return rc;
-	}
-	if (taken)
-		return ADV_ECONFLICT;
-	if ((rc = db_prepare(c, &sql_component_set_code, &st)) != ADV_OK)
-		return rc;
-	db_bind_int(st, 1, ws_id);
-	db_bind_int(st, 2, id);
-	db_bind_text(st, 3, s);
-	*code = s;
-	return db_exec(st);
+	return entry_get(c, a, &sql_component_get, ws_id, id, read_component, out);
 }
 
 /* Checks the plain (not text) fields of a component in mask. */
@@ -905,21 +779,6 @@ component_write(struct db_conn *c, int64_t ws_id, const struct loyalty_component
 	return db_exec(st);
 }
 
-/* Audits entity id's change from before (NULL: created) to after (JSON fields, borrowed). */
-static enum adv_err
-audit_fields(struct db_conn *c, int64_t ws_id, int64_t actor, const char *entity, int64_t id,
-	     const char *action, json_t *before, json_t *after)
-{
-	json_t *changes = catalogue_diff(before, after);
-	enum adv_err rc;
-
-	if (changes == NULL)
-		return ADV_ENOMEM;
-	rc = audit_write(c, ws_id, actor, entity, id, 0, action, changes);
-	json_decref(changes);
-	return rc;
-}
-
 enum adv_err
 loyalty_component_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 			 const struct loyalty_component *in, uint32_t mask,
@@ -927,12 +786,10 @@ loyalty_component_create(struct db_conn *c, struct arena *a, int64_t ws_id, int6
 {
 	struct loyalty_component x = {0};
 	struct loyalty_text none = {0};
-	struct catalogue_slot *rows;
 	char now[CLOCK_TEXT_MAX];
 	json_t *after = NULL;
 	struct db_stmt *st;
 	struct tx t;
-	size_t n;
 	bool began = false, row;
 	enum adv_err rc;
 
@@ -956,13 +813,12 @@ loyalty_component_create(struct db_conn *c, struct arena *a, int64_t ws_id, int6
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	if (x.code != NULL && (rc = component_code_free(c, ws_id, x.code, 0, eb)) != ADV_OK)
+	if (x.code != NULL &&
+	    (rc = entry_code_free(c, &component_code, ws_id, x.code, 0, eb)) != ADV_OK)
 		goto out;
-	if ((rc = slots_load(c, a, &sql_component_slots, ws_id, 0, &rows, &n)) != ADV_OK)
-		goto out;
-	catalogue_order_place(rows, &n, 0, (mask & LOYALTY_BIT(LC_POSITION)) ? in->position : 0);
-	if ((rc = catalogue_order_store(c, ws_id, actor, &component_order, rows, n, 0, &x.position,
-					now)) != ADV_OK)
+	if ((rc = entry_place(c, a, ws_id, actor, &component_order, 0, NULL, 0,
+			      (mask & LOYALTY_BIT(LC_POSITION)) ? in->position : 0, &x.position,
+			      now)) != ADV_OK)
 		goto out;
 	if ((rc = db_prepare(c, &sql_component_insert, &st)) != ADV_OK)
 		goto out;
@@ -979,14 +835,15 @@ loyalty_component_create(struct db_conn *c, struct arena *a, int64_t ws_id, int6
 		goto out;
 	x.id = db_col_int(st, 0);
 	db_done(st);
-	if (x.code == NULL && (rc = component_code_make(c, a, ws_id, x.id, &x.code)) != ADV_OK)
+	if (x.code == NULL &&
+	    (rc = entry_code_make(c, a, &component_code, ws_id, x.id, &x.code)) != ADV_OK)
 		goto out;
 	if ((after = component_fields(&x)) == NULL) {
 		rc = ADV_ENOMEM;
 		goto out;
 	}
-	if ((rc = audit_fields(c, ws_id, actor, "loyalty_component", x.id, "create", NULL,
-			       after)) != ADV_OK)
+	if ((rc = entry_audit(c, ws_id, actor, "loyalty_component", x.id, "create", NULL, after)) !=
+	    ADV_OK)
 		goto out;
 	*out = x;
 out:
@@ -1002,11 +859,9 @@ loyalty_component_update(struct db_conn *c, struct arena *a, int64_t ws_id, int6
 			 uint32_t mask, struct loyalty_component *out, struct adv_errbuf *eb)
 {
 	struct loyalty_component cur, x;
-	struct catalogue_slot *rows;
 	char now[CLOCK_TEXT_MAX];
 	json_t *before = NULL, *after = NULL;
 	struct tx t;
-	size_t n;
 	bool began = false;
 	enum adv_err rc;
 
@@ -1015,15 +870,10 @@ loyalty_component_update(struct db_conn *c, struct arena *a, int64_t ws_id, int6
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	rc = loyalty_component_get(c, a, ws_id, id, &cur);
-	if (rc == ADV_ENOTFOUND)
-		rc = adv_fail(eb, rc, NULL, "no such component: %lld", (long long)id);
-	if (rc != ADV_OK)
+	if ((rc = entry_found(loyalty_component_get(c, a, ws_id, id, &cur), eb, "component", id)) !=
+		ADV_OK ||
+	    (rc = entry_version_check(eb, "component", expect_version, cur.version)) != ADV_OK)
 		goto out;
-	if (expect_version != 0 && expect_version != cur.version) {
-		rc = version_moved(eb, "component", expect_version, cur.version);
-		goto out;
-	}
 	x = cur;
 	if ((mask & LOYALTY_BIT(LC_NAME)) &&
 	    (rc = catalogue_text_merge(a, eb, "/name", &cur.name, &patch->name, true,
@@ -1041,17 +891,13 @@ loyalty_component_update(struct db_conn *c, struct arena *a, int64_t ws_id, int6
 	if (mask & LOYALTY_BIT(LC_ACTIVE))
 		x.active = patch->active;
 	if (strcmp(x.code, cur.code) != 0 &&
-	    (rc = component_code_free(c, ws_id, x.code, id, eb)) != ADV_OK)
+	    (rc = entry_code_free(c, &component_code, ws_id, x.code, id, eb)) != ADV_OK)
 		goto out;
 	clock_now_plus(0, now);
-	if (mask & LOYALTY_BIT(LC_POSITION)) {
-		if ((rc = slots_load(c, a, &sql_component_slots, ws_id, 0, &rows, &n)) != ADV_OK)
-			goto out;
-		catalogue_order_place(rows, &n, id, patch->position);
-		if ((rc = catalogue_order_store(c, ws_id, actor, &component_order, rows, n, id,
-						&x.position, now)) != ADV_OK)
-			goto out;
-	}
+	if ((mask & LOYALTY_BIT(LC_POSITION)) &&
+	    (rc = entry_place(c, a, ws_id, actor, &component_order, 0, NULL, id, patch->position,
+			      &x.position, now)) != ADV_OK)
+		goto out;
 	if ((before = component_fields(&cur)) == NULL || (after = component_fields(&x)) == NULL) {
 		rc = ADV_ENOMEM;
 		goto out;
@@ -1060,8 +906,8 @@ loyalty_component_update(struct db_conn *c, struct arena *a, int64_t ws_id, int6
 	if (json_equal(before, after))
 		goto out;
 	if ((rc = component_write(c, ws_id, &x, cur.version, now)) != ADV_OK ||
-	    (rc = audit_fields(c, ws_id, actor, "loyalty_component", id, "update", before,
-			       after)) != ADV_OK)
+	    (rc = entry_audit(c, ws_id, actor, "loyalty_component", id, "update", before, after)) !=
+		ADV_OK)
 		goto out;
 	x.version = cur.version + 1;
 	if ((x.updated_at = arena_strdup(a, now)) == NULL) {
@@ -1081,74 +927,32 @@ enum adv_err
 loyalty_component_order(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 			const int64_t *ids, size_t n, struct adv_errbuf *eb)
 {
-	struct catalogue_slot *rows;
-	char now[CLOCK_TEXT_MAX];
-	struct tx t;
-	size_t nrows;
-	enum adv_err rc;
-
-	if ((rc = tx_begin(c, &t)) != ADV_OK)
-		return rc;
-	clock_now_plus(0, now);
-	if ((rc = slots_load(c, a, &sql_component_slots, ws_id, 0, &rows, &nrows)) == ADV_OK &&
-	    (rc = catalogue_order_permute(a, rows, nrows, ids, n, eb)) == ADV_OK)
-		rc = catalogue_order_store(c, ws_id, actor, &component_order, rows, nrows, 0, NULL,
-					   now);
-	return tx_end(c, &t, rc);
+	return entry_reorder(c, a, ws_id, actor, &component_order, 0, NULL, ids, n, eb);
 }
 
 enum adv_err
 loyalty_factor_list(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t component_id,
 		    bool include_retired, struct loyalty_factor **items, size_t *n)
 {
-	struct loyalty_factor *v = NULL, *grown;
-	size_t cap = 0, len = 0;
 	struct db_stmt *st;
 	enum adv_err rc;
-	bool row;
+	void *v;
 
-	*items = NULL;
-	*n = 0;
 	if ((rc = db_prepare(c, &sql_factor_list, &st)) != ADV_OK)
 		return rc;
 	db_bind_int(st, 1, ws_id);
 	db_bind_int(st, 2, component_id > 0 ? component_id : 0);
 	db_bind_int(st, 3, include_retired ? 1 : 0);
-	while ((rc = db_step(st, &row)) == ADV_OK && row) {
-		if ((grown = arena_array_room(a, v, &cap, len, sizeof(*v))) == NULL ||
-		    read_factor(st, a, &grown[len]) != ADV_OK) {
-			db_done(st);
-			return ADV_ENOMEM;
-		}
-		v = grown;
-		len++;
-	}
-	if (rc != ADV_OK)
-		return rc;
+	rc = entry_list(st, a, sizeof(**items), read_factor, &v, n);
 	*items = v;
-	*n = len;
-	return ADV_OK;
+	return rc;
 }
 
 enum adv_err
 loyalty_factor_get(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t id,
 		   struct loyalty_factor *out)
 {
-	struct db_stmt *st;
-	enum adv_err rc;
-	bool row;
-
-	if ((rc = db_prepare(c, &sql_factor_get, &st)) != ADV_OK)
-		return rc;
-	db_bind_int(st, 1, ws_id);
-	db_bind_int(st, 2, id);
-	if ((rc = db_step(st, &row)) != ADV_OK)
-		return rc;
-	if (!row)
-		return ADV_ENOTFOUND;
-	rc = read_factor(st, a, out);
-	db_done(st);
-	return rc;
+	return entry_get(c, a, &sql_factor_get, ws_id, id, read_factor, out);
 }
 
 /* ADV_EINVAL "/component_id" unless component id is the workspace's. */
@@ -1259,12 +1063,10 @@ loyalty_factor_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t
 		      struct adv_errbuf *eb)
 {
 	struct loyalty_factor x = {0};
-	struct catalogue_slot *rows;
 	char now[CLOCK_TEXT_MAX];
 	json_t *after = NULL;
 	struct db_stmt *st;
 	struct tx t;
-	size_t n;
 	bool began = false, row;
 	enum adv_err rc;
 
@@ -1287,11 +1089,9 @@ loyalty_factor_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t
 	if ((rc = factor_component_check(c, a, ws_id, x.component_id, eb)) != ADV_OK ||
 	    (rc = factor_journey(c, a, ws_id, in, mask, &x, eb)) != ADV_OK)
 		goto out;
-	if ((rc = slots_load(c, a, &sql_factor_slots, ws_id, x.component_id, &rows, &n)) != ADV_OK)
-		goto out;
-	catalogue_order_place(rows, &n, 0, (mask & LOYALTY_BIT(LF_POSITION)) ? in->position : 0);
-	if ((rc = catalogue_order_store(c, ws_id, actor, &factor_order, rows, n, 0, &x.position,
-					now)) != ADV_OK)
+	if ((rc = entry_place(c, a, ws_id, actor, &factor_order, x.component_id, NULL, 0,
+			      (mask & LOYALTY_BIT(LF_POSITION)) ? in->position : 0, &x.position,
+			      now)) != ADV_OK)
 		goto out;
 	if ((rc = db_prepare(c, &sql_factor_insert, &st)) != ADV_OK)
 		goto out;
@@ -1312,7 +1112,7 @@ loyalty_factor_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t
 		rc = ADV_ENOMEM;
 		goto out;
 	}
-	if ((rc = audit_fields(c, ws_id, actor, "loyalty_factor", x.id, "create", NULL, after)) !=
+	if ((rc = entry_audit(c, ws_id, actor, "loyalty_factor", x.id, "create", NULL, after)) !=
 	    ADV_OK)
 		goto out;
 	*out = x;
@@ -1354,8 +1154,8 @@ factor_move(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 	enum adv_err rc;
 
 	if (x->component_id != cur->component_id) {
-		if ((rc = slots_load(c, a, &sql_factor_slots, ws_id, cur->component_id, &rows,
-				     &n)) != ADV_OK)
+		if ((rc = entry_slots(c, a, &factor_order, ws_id, cur->component_id, NULL, &rows,
+				      &n)) != ADV_OK)
 			return rc;
 		catalogue_order_remove(rows, &n, cur->id);
 		if ((rc = catalogue_order_store(c, ws_id, actor, &factor_order, rows, n, cur->id,
@@ -1364,12 +1164,9 @@ factor_move(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 	} else if (!(mask & LOYALTY_BIT(LF_POSITION))) {
 		return ADV_OK;
 	}
-	if ((rc = slots_load(c, a, &sql_factor_slots, ws_id, x->component_id, &rows, &n)) != ADV_OK)
-		return rc;
-	catalogue_order_place(rows, &n, cur->id,
-			      (mask & LOYALTY_BIT(LF_POSITION)) ? patch->position : 0);
-	return catalogue_order_store(c, ws_id, actor, &factor_order, rows, n, cur->id, &x->position,
-				     now);
+	return entry_place(c, a, ws_id, actor, &factor_order, x->component_id, NULL, cur->id,
+			   (mask & LOYALTY_BIT(LF_POSITION)) ? patch->position : 0, &x->position,
+			   now);
 }
 
 enum adv_err
@@ -1390,15 +1187,10 @@ loyalty_factor_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	rc = loyalty_factor_get(c, a, ws_id, id, &cur);
-	if (rc == ADV_ENOTFOUND)
-		rc = adv_fail(eb, rc, NULL, "no such factor: %lld", (long long)id);
-	if (rc != ADV_OK)
+	if ((rc = entry_found(loyalty_factor_get(c, a, ws_id, id, &cur), eb, "factor", id)) !=
+		ADV_OK ||
+	    (rc = entry_version_check(eb, "factor", expect_version, cur.version)) != ADV_OK)
 		goto out;
-	if (expect_version != 0 && expect_version != cur.version) {
-		rc = version_moved(eb, "factor", expect_version, cur.version);
-		goto out;
-	}
 	x = cur;
 	if ((mask & LOYALTY_BIT(LF_TEXT)) &&
 	    (rc = catalogue_text_merge(a, eb, "/text", &cur.text, &patch->text, true,
@@ -1440,9 +1232,8 @@ loyalty_factor_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t
 	bind_id(st, 10, x.item_id);
 	db_bind_text(st, 11, now);
 	db_bind_int(st, 12, cur.version);
-	if ((rc = db_exec(st)) != ADV_OK ||
-	    (rc = audit_fields(c, ws_id, actor, "loyalty_factor", id, "update", before, after)) !=
-		ADV_OK)
+	if ((rc = db_exec(st)) != ADV_OK || (rc = entry_audit(c, ws_id, actor, "loyalty_factor", id,
+							      "update", before, after)) != ADV_OK)
 		goto out;
 	x.version = cur.version + 1;
 	if ((x.updated_at = arena_strdup(a, now)) == NULL) {
@@ -1472,7 +1263,7 @@ loyalty_factor_order(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t 
 		return rc;
 	clock_now_plus(0, now);
 	if ((rc = factor_component_check(c, a, ws_id, component_id, eb)) == ADV_OK &&
-	    (rc = slots_load(c, a, &sql_factor_slots, ws_id, component_id, &rows, &nrows)) ==
+	    (rc = entry_slots(c, a, &factor_order, ws_id, component_id, NULL, &rows, &nrows)) ==
 		ADV_OK &&
 	    (rc = catalogue_order_permute(a, rows, nrows, ids, n, eb)) == ADV_OK)
 		rc = catalogue_order_store(c, ws_id, actor, &factor_order, rows, nrows, 0, NULL,

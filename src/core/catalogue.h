@@ -288,6 +288,7 @@ struct catalogue_slot {
 struct catalogue_order_kind {
 	struct db_sql *set_position; /* ?1 workspace, ?2 id, ?3 position, ?4 now; bumps version */
 	const char *entity;	     /* audit entity type */
+	struct db_sql *slots; /* the list: id, position, hidden; ?1 workspace, ?2 scope, ?3 tag */
 };
 
 /*

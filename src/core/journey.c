@@ -11,11 +11,10 @@
 
 #include <string.h>
 
-#include "core/audit.h"
+#include "core/entry.h"
 #include "core/tx.h"
 #include "util/clock.h"
 
-#define CODE_TRIES	 100	/* suffixes tried when the code made from an id is taken */
 #define CODE_PLACEHOLDER "#new" /* the code of a stage being created, until its id is known */
 
 static const char *const kind_names[JOURNEY_KIND__MAX] = {
@@ -105,8 +104,12 @@ static struct db_sql sql_latest_scores = DB_SQL(
     " AND acc.archived_at IS NULL AND c.active = 1"
     " ORDER BY sc.account_id, sc.component_id, sc.assessed_on DESC, a.series_id DESC, a.id DESC");
 
-static const struct catalogue_order_kind stage_order = {&sql_stage_position, "journey_stage"};
-static const struct catalogue_order_kind item_order = {&sql_item_position, "journey_item"};
+static const struct catalogue_order_kind stage_order = {&sql_stage_position, "journey_stage",
+							&sql_stage_slots};
+static const struct catalogue_order_kind item_order = {&sql_item_position, "journey_item",
+						       &sql_item_slots};
+static const struct entry_code_kind stage_code = {&sql_stage_code, &sql_stage_set_code, "s",
+						  "a journey stage with code '%s' exists already"};
 
 /* A component's latest scores summed over the clients (journey_load). */
 struct comp_stat {
@@ -138,46 +141,35 @@ journey_kind_parse(const char *s, enum journey_kind *out)
 	return false;
 }
 
-/* An arena copy of text column i of st, or NULL for NULL; sets *oom when copying fails. */
-static const char *
-col_text(struct db_stmt *st, int i, struct arena *a, bool *oom)
-{
-	char *s;
-
-	if (db_col_null(st, i))
-		return NULL;
-	if ((s = arena_strdup(a, db_col_text(st, i))) == NULL)
-		*oom = true;
-	return s;
-}
-
 /* Reads the current row of st (STAGE_COLS) into out. */
 static enum adv_err
-read_stage(struct db_stmt *st, struct arena *a, struct journey_stage *out)
+read_stage(struct db_stmt *st, struct arena *a, void *entry)
 {
+	struct journey_stage *out = entry;
 	bool oom = false;
 
 	memset(out, 0, sizeof(*out));
 	out->id = db_col_int(st, 0);
-	out->code = col_text(st, 1, a, &oom);
-	out->name.ru = col_text(st, 2, a, &oom);
-	out->name.en = col_text(st, 3, a, &oom);
-	out->goal.ru = col_text(st, 4, a, &oom);
-	out->goal.en = col_text(st, 5, a, &oom);
-	out->questions.ru = col_text(st, 6, a, &oom);
-	out->questions.en = col_text(st, 7, a, &oom);
+	out->code = entry_col_text(st, 1, a, &oom);
+	out->name.ru = entry_col_text(st, 2, a, &oom);
+	out->name.en = entry_col_text(st, 3, a, &oom);
+	out->goal.ru = entry_col_text(st, 4, a, &oom);
+	out->goal.en = entry_col_text(st, 5, a, &oom);
+	out->questions.ru = entry_col_text(st, 6, a, &oom);
+	out->questions.en = entry_col_text(st, 7, a, &oom);
 	out->position = db_col_int(st, 8);
 	out->archived = !db_col_null(st, 9);
 	out->version = db_col_int(st, 10);
-	out->created_at = col_text(st, 11, a, &oom);
-	out->updated_at = col_text(st, 12, a, &oom);
+	out->created_at = entry_col_text(st, 11, a, &oom);
+	out->updated_at = entry_col_text(st, 12, a, &oom);
 	return oom ? ADV_ENOMEM : ADV_OK;
 }
 
 /* Reads the current row of st (ITEM_COLS) into out. */
 static enum adv_err
-read_item(struct db_stmt *st, struct arena *a, struct journey_item *out)
+read_item(struct db_stmt *st, struct arena *a, void *entry)
 {
+	struct journey_item *out = entry;
 	bool oom = false;
 
 	memset(out, 0, sizeof(*out));
@@ -185,13 +177,13 @@ read_item(struct db_stmt *st, struct arena *a, struct journey_item *out)
 	out->stage_id = db_col_int(st, 1);
 	if (!journey_kind_parse(db_col_text(st, 2), &out->kind))
 		out->kind = JOURNEY_TOUCHPOINT;
-	out->name.ru = col_text(st, 3, a, &oom);
-	out->name.en = col_text(st, 4, a, &oom);
+	out->name.ru = entry_col_text(st, 3, a, &oom);
+	out->name.en = entry_col_text(st, 4, a, &oom);
 	out->position = db_col_int(st, 5);
 	out->archived = !db_col_null(st, 6);
 	out->version = db_col_int(st, 7);
-	out->created_at = col_text(st, 8, a, &oom);
-	out->updated_at = col_text(st, 9, a, &oom);
+	out->created_at = entry_col_text(st, 8, a, &oom);
+	out->updated_at = entry_col_text(st, 9, a, &oom);
 	return oom ? ADV_ENOMEM : ADV_OK;
 }
 
@@ -199,42 +191,14 @@ enum adv_err
 journey_stage_get(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t id,
 		  struct journey_stage *out)
 {
-	struct db_stmt *st;
-	enum adv_err rc;
-	bool row;
-
-	if ((rc = db_prepare(c, &sql_stage_get, &st)) != ADV_OK)
-		return rc;
-	db_bind_int(st, 1, ws_id);
-	db_bind_int(st, 2, id);
-	if ((rc = db_step(st, &row)) != ADV_OK)
-		return rc;
-	if (!row)
-		return ADV_ENOTFOUND;
-	rc = read_stage(st, a, out);
-	db_done(st);
-	return rc;
+	return entry_get(c, a, &sql_stage_get, ws_id, id, read_stage, out);
 }
 
 enum adv_err
 journey_item_get(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t id,
 		 struct journey_item *out)
 {
-	struct db_stmt *st;
-	enum adv_err rc;
-	bool row;
-
-	if ((rc = db_prepare(c, &sql_item_get, &st)) != ADV_OK)
-		return rc;
-	db_bind_int(st, 1, ws_id);
-	db_bind_int(st, 2, id);
-	if ((rc = db_step(st, &row)) != ADV_OK)
-		return rc;
-	if (!row)
-		return ADV_ENOTFOUND;
-	rc = read_item(st, a, out);
-	db_done(st);
-	return rc;
+	return entry_get(c, a, &sql_item_get, ws_id, id, read_item, out);
 }
 
 /* Every stage of the workspace by position (*v, *n), items attached; arena arrays. */
@@ -532,115 +496,6 @@ item_fields(const struct journey_item *x)
 			 "position", (json_int_t)x->position, "archived", x->archived);
 }
 
-/* Audits entity id's change from before (NULL: created) to after (JSON fields, stolen). */
-static enum adv_err
-audit_fields(struct db_conn *c, int64_t ws_id, int64_t actor, const char *entity, int64_t id,
-	     const char *action, json_t *before, json_t *after)
-{
-	json_t *changes = after ? catalogue_diff(before, after) : NULL;
-	enum adv_err rc = ADV_ENOMEM;
-
-	if (changes != NULL)
-		rc = audit_write(c, ws_id, actor, entity, id, 0, action, changes);
-	json_decref(changes);
-	json_decref(before);
-	json_decref(after);
-	return rc;
-}
-
-/* *taken is true when a stage other than self has code. */
-static enum adv_err
-stage_code_taken(struct db_conn *c, int64_t ws_id, const char *code, int64_t self, bool *taken)
-{
-	struct db_stmt *st;
-	enum adv_err rc;
-	bool row;
-
-	*taken = false;
-	if ((rc = db_prepare(c, &sql_stage_code, &st)) != ADV_OK)
-		return rc;
-	db_bind_int(st, 1, ws_id);
-	db_bind_text(st, 2, code);
-	db_bind_int(st, 3, self);
-	if ((rc = db_step(st, &row)) != ADV_OK || !row)
-		return rc;
-	db_done(st);
-	*taken = true;
-	return ADV_OK;
-}
-
-/* ADV_ECONFLICT "/code" when a stage other than self has code. */
-static enum adv_err
-stage_code_free(struct db_conn *c, int64_t ws_id, const char *code, int64_t self,
-		struct adv_errbuf *eb)
-{
-	bool taken;
-	enum adv_err rc = stage_code_taken(c, ws_id, code, self, &taken);
-
-	if (rc == ADV_OK && taken)
-		rc = adv_fail(eb, ADV_ECONFLICT, "/code",
-			      "a journey stage with code '%s' exists already", code);
-	return rc;
-}
-
-/* Gives the new stage id the code "s<id>" (or "s<id>-N" when taken); *code is the result. */
-static enum adv_err
-stage_code_make(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t id, const char **code)
-{
-	struct db_stmt *st;
-	enum adv_err rc;
-	bool taken = true;
-	char *s = NULL;
-
-	for (int i = 1; taken && i <= CODE_TRIES; i++) {
-		s = i == 1 ? arena_printf(a, "s%lld", (long long)id)
-			   : arena_printf(a, "s%lld-%d", (long long)id, i);
-		if (s == NULL)
-			return ADV_ENOMEM;
-		if ((rc = stage_code_taken(c, ws_id, s, id, &taken)) != ADV_OK)
-			return rc;
-	}
-	if (taken)
-		return ADV_ECONFLICT;
-	if ((rc = db_prepare(c, &sql_stage_set_code, &st)) != ADV_OK)
-		return rc;
-	db_bind_int(st, 1, ws_id);
-	db_bind_int(st, 2, id);
-	db_bind_text(st, 3, s);
-	*code = s;
-	return db_exec(st);
-}
-
-/* The stages' ordered list. */
-static enum adv_err
-stage_slots(struct db_conn *c, struct arena *a, int64_t ws_id, struct catalogue_slot **rows,
-	    size_t *n)
-{
-	struct db_stmt *st;
-	enum adv_err rc;
-
-	if ((rc = db_prepare(c, &sql_stage_slots, &st)) != ADV_OK)
-		return rc;
-	db_bind_int(st, 1, ws_id);
-	return catalogue_order_load(st, a, rows, n);
-}
-
-/* The ordered list of the items of one stage and kind. */
-static enum adv_err
-item_slots(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t stage_id,
-	   enum journey_kind kind, struct catalogue_slot **rows, size_t *n)
-{
-	struct db_stmt *st;
-	enum adv_err rc;
-
-	if ((rc = db_prepare(c, &sql_item_slots, &st)) != ADV_OK)
-		return rc;
-	db_bind_int(st, 1, ws_id);
-	db_bind_int(st, 2, stage_id);
-	db_bind_text(st, 3, journey_kind_name(kind));
-	return catalogue_order_load(st, a, rows, n);
-}
-
 /* Checks and merges the texts of a stage in mask from in over cur (NULL: create) into x. */
 static enum adv_err
 stage_texts(struct arena *a, const struct journey_stage *cur, const struct journey_stage *in,
@@ -678,11 +533,10 @@ journey_stage_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t 
 		     struct adv_errbuf *eb)
 {
 	struct journey_stage x = {0};
-	struct catalogue_slot *rows;
 	char now[CLOCK_TEXT_MAX];
+	json_t *after = NULL;
 	struct db_stmt *st;
 	struct tx t;
-	size_t n;
 	bool began = false, row;
 	enum adv_err rc;
 
@@ -698,13 +552,12 @@ journey_stage_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t 
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	if (x.code != NULL && (rc = stage_code_free(c, ws_id, x.code, 0, eb)) != ADV_OK)
+	if (x.code != NULL &&
+	    (rc = entry_code_free(c, &stage_code, ws_id, x.code, 0, eb)) != ADV_OK)
 		goto out;
-	if ((rc = stage_slots(c, a, ws_id, &rows, &n)) != ADV_OK)
-		goto out;
-	catalogue_order_place(rows, &n, 0, (mask & LOYALTY_BIT(JS_POSITION)) ? in->position : 0);
-	if ((rc = catalogue_order_store(c, ws_id, actor, &stage_order, rows, n, 0, &x.position,
-					now)) != ADV_OK)
+	if ((rc = entry_place(c, a, ws_id, actor, &stage_order, 0, NULL, 0,
+			      (mask & LOYALTY_BIT(JS_POSITION)) ? in->position : 0, &x.position,
+			      now)) != ADV_OK)
 		goto out;
 	if ((rc = db_prepare(c, &sql_stage_insert, &st)) != ADV_OK)
 		goto out;
@@ -722,26 +575,22 @@ journey_stage_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t 
 		goto out;
 	x.id = db_col_int(st, 0);
 	db_done(st);
-	if (x.code == NULL && (rc = stage_code_make(c, a, ws_id, x.id, &x.code)) != ADV_OK)
+	if (x.code == NULL &&
+	    (rc = entry_code_make(c, a, &stage_code, ws_id, x.id, &x.code)) != ADV_OK)
 		goto out;
-	if ((rc = audit_fields(c, ws_id, actor, "journey_stage", x.id, "create", NULL,
-			       stage_fields(&x))) != ADV_OK)
+	if ((after = stage_fields(&x)) == NULL) {
+		rc = ADV_ENOMEM;
+		goto out;
+	}
+	if ((rc = entry_audit(c, ws_id, actor, "journey_stage", x.id, "create", NULL, after)) !=
+	    ADV_OK)
 		goto out;
 	*out = x;
 out:
 	if (began)
 		rc = tx_end(c, &t, rc);
+	json_decref(after);
 	return rc;
-}
-
-/* The 412 answer when an entry moved on past the version the caller saw. */
-static enum adv_err
-version_moved(struct adv_errbuf *eb, const char *what, int64_t expect, int64_t now)
-{
-	return adv_fail(eb, ADV_EPRECOND, NULL,
-			"the %s was changed by someone else (version %lld, not %lld); reload it "
-			"and apply your change again",
-			what, (long long)now, (long long)expect);
 }
 
 enum adv_err
@@ -750,46 +599,36 @@ journey_stage_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t 
 		     struct journey_stage *out, struct adv_errbuf *eb)
 {
 	struct journey_stage cur, x;
-	struct catalogue_slot *rows;
 	char now[CLOCK_TEXT_MAX];
 	json_t *before = NULL, *after = NULL;
 	struct db_stmt *st;
 	struct tx t;
-	size_t n;
 	bool began = false;
 	enum adv_err rc;
 
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	rc = journey_stage_get(c, a, ws_id, id, &cur);
-	if (rc == ADV_ENOTFOUND)
-		rc = adv_fail(eb, rc, NULL, "no such journey stage: %lld", (long long)id);
-	if (rc != ADV_OK)
+	if ((rc = entry_found(journey_stage_get(c, a, ws_id, id, &cur), eb, "journey stage", id)) !=
+	    ADV_OK)
 		goto out;
 	x = cur;
 	if ((rc = stage_texts(a, &cur, patch, mask, &x, eb)) != ADV_OK)
 		goto out;
-	if (expect_version != 0 && expect_version != cur.version) {
-		rc = version_moved(eb, "journey stage", expect_version, cur.version);
+	if ((rc = entry_version_check(eb, "journey stage", expect_version, cur.version)) != ADV_OK)
 		goto out;
-	}
 	if (mask & LOYALTY_BIT(JS_CODE))
 		x.code = patch->code;
 	if (mask & LOYALTY_BIT(JS_ARCHIVED))
 		x.archived = patch->archived;
 	if (strcmp(x.code, cur.code) != 0 &&
-	    (rc = stage_code_free(c, ws_id, x.code, id, eb)) != ADV_OK)
+	    (rc = entry_code_free(c, &stage_code, ws_id, x.code, id, eb)) != ADV_OK)
 		goto out;
 	clock_now_plus(0, now);
-	if (mask & LOYALTY_BIT(JS_POSITION)) {
-		if ((rc = stage_slots(c, a, ws_id, &rows, &n)) != ADV_OK)
-			goto out;
-		catalogue_order_place(rows, &n, id, patch->position);
-		if ((rc = catalogue_order_store(c, ws_id, actor, &stage_order, rows, n, id,
-						&x.position, now)) != ADV_OK)
-			goto out;
-	}
+	if ((mask & LOYALTY_BIT(JS_POSITION)) &&
+	    (rc = entry_place(c, a, ws_id, actor, &stage_order, 0, NULL, id, patch->position,
+			      &x.position, now)) != ADV_OK)
+		goto out;
 	if ((before = stage_fields(&cur)) == NULL || (after = stage_fields(&x)) == NULL) {
 		rc = ADV_ENOMEM;
 		goto out;
@@ -814,9 +653,8 @@ journey_stage_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t 
 	db_bind_int(st, 13, cur.version);
 	if ((rc = db_exec(st)) != ADV_OK)
 		goto out;
-	rc = audit_fields(c, ws_id, actor, "journey_stage", id, "update", before, after);
-	before = after = NULL;
-	if (rc != ADV_OK)
+	if ((rc = entry_audit(c, ws_id, actor, "journey_stage", id, "update", before, after)) !=
+	    ADV_OK)
 		goto out;
 	x.version = cur.version + 1;
 	if ((x.updated_at = arena_strdup(a, now)) == NULL) {
@@ -836,20 +674,7 @@ enum adv_err
 journey_stage_order(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 		    const int64_t *ids, size_t n, struct adv_errbuf *eb)
 {
-	struct catalogue_slot *rows;
-	char now[CLOCK_TEXT_MAX];
-	struct tx t;
-	size_t nrows;
-	enum adv_err rc;
-
-	if ((rc = tx_begin(c, &t)) != ADV_OK)
-		return rc;
-	clock_now_plus(0, now);
-	if ((rc = stage_slots(c, a, ws_id, &rows, &nrows)) == ADV_OK &&
-	    (rc = catalogue_order_permute(a, rows, nrows, ids, n, eb)) == ADV_OK)
-		rc =
-		    catalogue_order_store(c, ws_id, actor, &stage_order, rows, nrows, 0, NULL, now);
-	return tx_end(c, &t, rc);
+	return entry_reorder(c, a, ws_id, actor, &stage_order, 0, NULL, ids, n, eb);
 }
 
 enum adv_err
@@ -859,11 +684,10 @@ journey_item_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t a
 {
 	struct journey_item x = {0};
 	struct journey_stage stage;
-	struct catalogue_slot *rows;
 	char now[CLOCK_TEXT_MAX];
+	json_t *after = NULL;
 	struct db_stmt *st;
 	struct tx t;
-	size_t n;
 	bool began = false, row;
 	enum adv_err rc;
 
@@ -889,16 +713,12 @@ journey_item_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t a
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	rc = journey_stage_get(c, a, ws_id, stage_id, &stage);
-	if (rc == ADV_ENOTFOUND)
-		rc = adv_fail(eb, rc, NULL, "no such journey stage: %lld", (long long)stage_id);
-	if (rc != ADV_OK)
+	if ((rc = entry_found(journey_stage_get(c, a, ws_id, stage_id, &stage), eb, "journey stage",
+			      stage_id)) != ADV_OK)
 		goto out;
-	if ((rc = item_slots(c, a, ws_id, stage_id, x.kind, &rows, &n)) != ADV_OK)
-		goto out;
-	catalogue_order_place(rows, &n, 0, (mask & LOYALTY_BIT(JI_POSITION)) ? in->position : 0);
-	if ((rc = catalogue_order_store(c, ws_id, actor, &item_order, rows, n, 0, &x.position,
-					now)) != ADV_OK)
+	if ((rc = entry_place(c, a, ws_id, actor, &item_order, stage_id, journey_kind_name(x.kind),
+			      0, (mask & LOYALTY_BIT(JI_POSITION)) ? in->position : 0, &x.position,
+			      now)) != ADV_OK)
 		goto out;
 	if ((rc = db_prepare(c, &sql_item_insert, &st)) != ADV_OK)
 		goto out;
@@ -913,13 +733,18 @@ journey_item_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t a
 		goto out;
 	x.id = db_col_int(st, 0);
 	db_done(st);
-	if ((rc = audit_fields(c, ws_id, actor, "journey_item", x.id, "create", NULL,
-			       item_fields(&x))) != ADV_OK)
+	if ((after = item_fields(&x)) == NULL) {
+		rc = ADV_ENOMEM;
+		goto out;
+	}
+	if ((rc = entry_audit(c, ws_id, actor, "journey_item", x.id, "create", NULL, after)) !=
+	    ADV_OK)
 		goto out;
 	*out = x;
 out:
 	if (began)
 		rc = tx_end(c, &t, rc);
+	json_decref(after);
 	return rc;
 }
 
@@ -929,12 +754,10 @@ journey_item_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t a
 		    struct journey_item *out, struct adv_errbuf *eb)
 {
 	struct journey_item cur, x;
-	struct catalogue_slot *rows;
 	char now[CLOCK_TEXT_MAX];
 	json_t *before = NULL, *after = NULL;
 	struct db_stmt *st;
 	struct tx t;
-	size_t n;
 	bool began = false;
 	enum adv_err rc;
 
@@ -945,31 +768,25 @@ journey_item_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t a
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	rc = journey_item_get(c, a, ws_id, id, &cur);
-	if (rc == ADV_ENOTFOUND)
-		rc = adv_fail(eb, rc, NULL, "no such touchpoint or solution: %lld", (long long)id);
-	if (rc != ADV_OK)
+	if ((rc = entry_found(journey_item_get(c, a, ws_id, id, &cur), eb, "touchpoint or solution",
+			      id)) != ADV_OK)
 		goto out;
 	x = cur;
 	if ((mask & LOYALTY_BIT(JI_NAME)) &&
 	    (rc = catalogue_text_merge(a, eb, "/name", &cur.name, &patch->name, true,
 				       JOURNEY_NAME_MAX, false, &x.name)) != ADV_OK)
 		goto out;
-	if (expect_version != 0 && expect_version != cur.version) {
-		rc = version_moved(eb, "touchpoint or solution", expect_version, cur.version);
+	if ((rc = entry_version_check(eb, "touchpoint or solution", expect_version, cur.version)) !=
+	    ADV_OK)
 		goto out;
-	}
 	if (mask & LOYALTY_BIT(JI_ARCHIVED))
 		x.archived = patch->archived;
 	clock_now_plus(0, now);
-	if (mask & LOYALTY_BIT(JI_POSITION)) {
-		if ((rc = item_slots(c, a, ws_id, cur.stage_id, cur.kind, &rows, &n)) != ADV_OK)
-			goto out;
-		catalogue_order_place(rows, &n, id, patch->position);
-		if ((rc = catalogue_order_store(c, ws_id, actor, &item_order, rows, n, id,
-						&x.position, now)) != ADV_OK)
-			goto out;
-	}
+	if ((mask & LOYALTY_BIT(JI_POSITION)) &&
+	    (rc = entry_place(c, a, ws_id, actor, &item_order, cur.stage_id,
+			      journey_kind_name(cur.kind), id, patch->position, &x.position,
+			      now)) != ADV_OK)
+		goto out;
 	if ((before = item_fields(&cur)) == NULL || (after = item_fields(&x)) == NULL) {
 		rc = ADV_ENOMEM;
 		goto out;
@@ -989,9 +806,8 @@ journey_item_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t a
 	db_bind_int(st, 8, cur.version);
 	if ((rc = db_exec(st)) != ADV_OK)
 		goto out;
-	rc = audit_fields(c, ws_id, actor, "journey_item", id, "update", before, after);
-	before = after = NULL;
-	if (rc != ADV_OK)
+	if ((rc = entry_audit(c, ws_id, actor, "journey_item", id, "update", before, after)) !=
+	    ADV_OK)
 		goto out;
 	x.version = cur.version + 1;
 	if ((x.updated_at = arena_strdup(a, now)) == NULL) {
