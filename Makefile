@@ -28,6 +28,7 @@ setup:
 bench: build
 	@scripts/setup.sh --bench
 	@bench/run.sh $(BUILD)/advocate
+	@bench/portfolio.sh $(BUILD)/bench/portfolio
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
