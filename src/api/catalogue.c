@@ -3,8 +3,8 @@
  * workspace's scale and factor window, components and factors (list,
  * create, read, merge-patch with If-Match, order), and the whole catalogue
  * at once for the catalogue page and the assessment form. Everyone in the
- * workspace reads; analysts and owners change. Also the body helpers of
- * loyalty_body.h that the journey map's resource shares.
+ * workspace reads; analysts and owners change. The body helpers are
+ * loyalty_body.c's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -53,192 +53,11 @@ static const struct body_member factor_texts[] = {
     {"text", BODY_TEXT, true, false},
 };
 
-static const struct body_member order_ids[] = {
-    {"ids", BODY_IDS, true, false},
-};
-
 static const struct field_spec factor_order_fields[] = {
     {"component_id", FIELD_INT, true, false, 1, LOYALTY_ID_MAX, NULL, NULL},
 };
 
 #define NELEM(x) (sizeof(x) / sizeof((x)[0]))
-
-bool
-loyalty_code_check(const char *v, char *why, size_t whylen)
-{
-	if (catalogue_code_valid(v))
-		return true;
-	snprintf(why, whylen, "a code is 1 to %d characters of a-z, 0-9, '_' and '-'",
-		 LOYALTY_CODE_MAX);
-	return false;
-}
-
-#define BODY_POINTER_MAX 160
-
-/* Checks one text member v (present) of spec m; adds errors. */
-static void
-check_text(struct req *r, const struct body_member *m, json_t *v, bool patch)
-{
-	char ptr[BODY_POINTER_MAX];
-	const char *key;
-	json_t *lang;
-
-	snprintf(ptr, sizeof(ptr), "/%s", m->name);
-	if (!json_is_object(v)) {
-		req_add_error(r, ptr, "%s must be an object {\"ru\": \"…\", \"en\": \"…\"}",
-			      m->name);
-		return;
-	}
-	json_object_foreach(v, key, lang)
-	{
-		bool ru = strcmp(key, "ru") == 0, en = strcmp(key, "en") == 0;
-
-		snprintf(ptr, sizeof(ptr), "/%s/%.100s", m->name, key);
-		if (!ru && !en)
-			req_add_error(r, ptr, "unknown field '%.100s' (a text has ru and en)", key);
-		else if (json_is_null(lang) && ru)
-			req_add_error(r, ptr, "%s/ru may not be null", m->name);
-		else if (!json_is_string(lang) && !json_is_null(lang))
-			req_add_error(r, ptr, "%s/%s must be a string", m->name, key);
-	}
-	snprintf(ptr, sizeof(ptr), "/%s/ru", m->name);
-	if (!patch && json_object_get(v, "ru") == NULL)
-		req_add_error(r, ptr, "%s/ru is required: the Russian text comes first", m->name);
-}
-
-/* Checks one ids member v (present); adds errors. */
-static void
-check_ids(struct req *r, const struct body_member *m, json_t *v)
-{
-	char ptr[BODY_POINTER_MAX];
-	size_t i;
-	json_t *id;
-
-	snprintf(ptr, sizeof(ptr), "/%s", m->name);
-	if (!json_is_array(v)) {
-		req_add_error(r, ptr, "%s must be a list of ids", m->name);
-		return;
-	}
-	if (json_array_size(v) > LOYALTY_ORDER_MAX) {
-		req_add_error(r, ptr, "%s may have at most %d ids", m->name, LOYALTY_ORDER_MAX);
-		return;
-	}
-	json_array_foreach(v, i, id)
-	{
-		snprintf(ptr, sizeof(ptr), "/%s/%zu", m->name, i);
-		if (!json_is_integer(id) || json_integer_value(id) < 1 ||
-		    (double)json_integer_value(id) > LOYALTY_ID_MAX)
-			req_add_error(r, ptr, "%s must hold ids (positive whole numbers)", m->name);
-	}
-}
-
-enum adv_err
-loyalty_body_check(struct req *r, json_t *body, const struct field_spec *specs, size_t n,
-		   const struct body_member *members, size_t nm, bool patch)
-{
-	size_t before = r->errors ? json_array_size(r->errors) : 0, after;
-	json_t *rest = json_object(), *v;
-	char ptr[BODY_POINTER_MAX];
-	const char *key;
-
-	if (rest == NULL)
-		return ADV_ENOMEM;
-	json_object_foreach(body, key, v)
-	{
-		const struct body_member *m = NULL;
-
-		for (size_t i = 0; i < nm && m == NULL; i++)
-			if (strcmp(members[i].name, key) == 0)
-				m = &members[i];
-		if (m == NULL) {
-			json_object_set(rest, key, v);
-			continue;
-		}
-		if (json_is_null(v)) {
-			snprintf(ptr, sizeof(ptr), "/%s", m->name);
-			if (!m->nullable || m->required)
-				req_add_error(r, ptr, "%s may not be null", m->name);
-			continue;
-		}
-		if (m->kind == BODY_TEXT)
-			check_text(r, m, v, patch);
-		else
-			check_ids(r, m, v);
-	}
-	for (size_t i = 0; i < nm && !patch; i++) {
-		snprintf(ptr, sizeof(ptr), "/%s", members[i].name);
-		if (members[i].required && json_object_get(body, members[i].name) == NULL)
-			req_add_error(r, ptr, "%s is required", members[i].name);
-	}
-	validate_object(r, rest, specs, n, patch);
-	json_decref(rest);
-	after = r->errors ? json_array_size(r->errors) : 0;
-	if (after > before)
-		return adv_fail(&r->eb, ADV_EINVAL, NULL, "%zu field%s of the request %s not valid",
-				after - before, after - before == 1 ? "" : "s",
-				after - before == 1 ? "is" : "are");
-	return ADV_OK;
-}
-
-bool
-loyalty_body_text(json_t *body, const char *name, struct loyalty_text *out)
-{
-	json_t *v = json_object_get(body, name), *en;
-
-	memset(out, 0, sizeof(*out));
-	if (v == NULL)
-		return false;
-	if (json_is_null(v)) {
-		out->is_null = true;
-		return true;
-	}
-	en = json_object_get(v, "en");
-	out->ru = json_string_value(json_object_get(v, "ru"));
-	out->en = json_string_value(en);
-	out->en_null = en != NULL && json_is_null(en);
-	return true;
-}
-
-enum adv_err
-loyalty_body_ids(struct req *r, json_t *body, const char *name, int64_t **ids, size_t *n)
-{
-	json_t *v = json_object_get(body, name), *id;
-	char ptr[BODY_POINTER_MAX];
-	size_t i;
-
-	*ids = NULL;
-	*n = 0;
-	snprintf(ptr, sizeof(ptr), "/%s", name);
-	if (!json_is_array(v))
-		return adv_fail(&r->eb, ADV_EINVAL, ptr, "%s is required", name);
-	if ((*ids = arena_alloc(&r->arena, (json_array_size(v) + 1) * sizeof(**ids))) == NULL)
-		return ADV_ENOMEM;
-	json_array_foreach(v, i, id)(*ids)[i] = json_integer_value(id);
-	*n = json_array_size(v);
-	return ADV_OK;
-}
-
-bool
-loyalty_body_id(json_t *body, const char *name, int64_t *id)
-{
-	json_t *v = json_object_get(body, name);
-
-	*id = json_is_integer(v) ? json_integer_value(v) : 0;
-	return v != NULL;
-}
-
-enum adv_err
-loyalty_answer(struct req *r, int status, int64_t version, json_t *j)
-{
-	const char *etag = arena_printf(&r->arena, "\"%lld\"", (long long)version);
-
-	if (etag == NULL) {
-		json_decref(j);
-		return ADV_ENOMEM;
-	}
-	resp_header(r, "ETag", etag);
-	return resp_json(r, status, j);
-}
 
 /* The settings as the API shows them; new reference. */
 static json_t *
@@ -333,30 +152,20 @@ get_components(struct req *r)
 static void
 component_from_json(json_t *body, struct loyalty_component *x, uint32_t *mask)
 {
-	json_t *v;
-
 	memset(x, 0, sizeof(*x));
 	*mask = 0;
 	if (loyalty_body_text(body, "name", &x->name))
 		*mask |= LOYALTY_BIT(LC_NAME);
 	if (loyalty_body_text(body, "description", &x->description))
 		*mask |= LOYALTY_BIT(LC_DESCRIPTION);
-	if ((v = json_object_get(body, "code")) != NULL) {
+	if (loyalty_body_string(body, "code", &x->code))
 		*mask |= LOYALTY_BIT(LC_CODE);
-		x->code = json_string_value(v);
-	}
-	if ((v = json_object_get(body, "weight")) != NULL) {
+	if (loyalty_body_number(body, "weight", &x->weight))
 		*mask |= LOYALTY_BIT(LC_WEIGHT);
-		x->weight = json_number_value(v);
-	}
-	if ((v = json_object_get(body, "position")) != NULL) {
+	if (loyalty_body_int(body, "position", &x->position))
 		*mask |= LOYALTY_BIT(LC_POSITION);
-		x->position = json_integer_value(v);
-	}
-	if ((v = json_object_get(body, "active")) != NULL) {
+	if (loyalty_body_bool(body, "active", &x->active))
 		*mask |= LOYALTY_BIT(LC_ACTIVE);
-		x->active = json_is_true(v);
-	}
 }
 
 static enum adv_err
@@ -367,17 +176,15 @@ post_components(struct req *r)
 	json_t *body;
 	enum adv_err rc;
 
-	if ((rc = req_json(r, &body)) != ADV_OK ||
-	    (rc = loyalty_body_check(r, body, component_fields, NELEM(component_fields) - 1,
-				     component_texts, NELEM(component_texts), false)) != ADV_OK)
+	if ((rc = loyalty_body_read(r, component_fields, NELEM(component_fields) - 1,
+				    component_texts, NELEM(component_texts), false, &body)) !=
+	    ADV_OK)
 		return rc;
 	component_from_json(body, &in, &mask);
 	if ((rc = loyalty_component_create(req_db(r), &r->arena, r->ws.id, r->caller.user_id, &in,
 					   mask, &out, &r->eb)) != ADV_OK)
 		return rc;
-	resp_header(r, "Location",
-		    arena_printf(&r->arena, "/api/v1/workspaces/%s/loyalty/components/%lld",
-				 r->ws.slug, (long long)out.id));
+	loyalty_location(r, "loyalty/components", out.id);
 	return loyalty_answer(r, 201, out.version, loyalty_component_json(&out));
 }
 
@@ -407,10 +214,9 @@ patch_component(struct req *r)
 	json_t *body;
 	enum adv_err rc;
 
-	if ((rc = req_param_id(r, "cid", &id)) != ADV_OK ||
-	    (rc = req_if_match(r, &version)) != ADV_OK || (rc = req_json(r, &body)) != ADV_OK ||
-	    (rc = loyalty_body_check(r, body, component_fields, NELEM(component_fields),
-				     component_texts, NELEM(component_texts), true)) != ADV_OK)
+	if ((rc = loyalty_body_patch(r, "cid", &id, &version, component_fields,
+				     NELEM(component_fields), component_texts,
+				     NELEM(component_texts), &body)) != ADV_OK)
 		return rc;
 	component_from_json(body, &in, &mask);
 	if ((rc = loyalty_component_update(req_db(r), &r->arena, r->ws.id, r->caller.user_id, id,
@@ -428,10 +234,7 @@ post_components_order(struct req *r)
 	size_t n;
 	enum adv_err rc;
 
-	if ((rc = req_json(r, &body)) != ADV_OK ||
-	    (rc = loyalty_body_check(r, body, NULL, 0, order_ids, NELEM(order_ids), false)) !=
-		ADV_OK ||
-	    (rc = loyalty_body_ids(r, body, "ids", &ids, &n)) != ADV_OK ||
+	if ((rc = loyalty_body_order(r, NULL, 0, &body, &ids, &n)) != ADV_OK ||
 	    (rc = loyalty_component_order(req_db(r), &r->arena, r->ws.id, r->caller.user_id, ids, n,
 					  &r->eb)) != ADV_OK ||
 	    (rc = loyalty_component_list(req_db(r), &r->arena, r->ws.id, false, &v, &n)) != ADV_OK)
@@ -480,14 +283,10 @@ factor_from_json(json_t *body, struct loyalty_factor *x, uint32_t *mask)
 	if ((v = json_object_get(body, "polarity")) != NULL &&
 	    loyalty_polarity_parse(json_string_value(v), &x->polarity))
 		*mask |= LOYALTY_BIT(LF_POLARITY);
-	if ((v = json_object_get(body, "position")) != NULL) {
+	if (loyalty_body_int(body, "position", &x->position))
 		*mask |= LOYALTY_BIT(LF_POSITION);
-		x->position = json_integer_value(v);
-	}
-	if ((v = json_object_get(body, "active")) != NULL) {
+	if (loyalty_body_bool(body, "active", &x->active))
 		*mask |= LOYALTY_BIT(LF_ACTIVE);
-		x->active = json_is_true(v);
-	}
 }
 
 static enum adv_err
@@ -498,17 +297,14 @@ post_factors(struct req *r)
 	json_t *body;
 	enum adv_err rc;
 
-	if ((rc = req_json(r, &body)) != ADV_OK ||
-	    (rc = loyalty_body_check(r, body, factor_fields, NELEM(factor_fields) - 1, factor_texts,
-				     NELEM(factor_texts), false)) != ADV_OK)
+	if ((rc = loyalty_body_read(r, factor_fields, NELEM(factor_fields) - 1, factor_texts,
+				    NELEM(factor_texts), false, &body)) != ADV_OK)
 		return rc;
 	factor_from_json(body, &in, &mask);
 	if ((rc = loyalty_factor_create(req_db(r), &r->arena, r->ws.id, r->caller.user_id, &in,
 					mask, &out, &r->eb)) != ADV_OK)
 		return rc;
-	resp_header(r, "Location",
-		    arena_printf(&r->arena, "/api/v1/workspaces/%s/loyalty/factors/%lld",
-				 r->ws.slug, (long long)out.id));
+	loyalty_location(r, "loyalty/factors", out.id);
 	return loyalty_answer(r, 201, out.version, loyalty_factor_json(&out));
 }
 
@@ -538,10 +334,8 @@ patch_factor(struct req *r)
 	json_t *body;
 	enum adv_err rc;
 
-	if ((rc = req_param_id(r, "fid", &id)) != ADV_OK ||
-	    (rc = req_if_match(r, &version)) != ADV_OK || (rc = req_json(r, &body)) != ADV_OK ||
-	    (rc = loyalty_body_check(r, body, factor_fields, NELEM(factor_fields), factor_texts,
-				     NELEM(factor_texts), true)) != ADV_OK)
+	if ((rc = loyalty_body_patch(r, "fid", &id, &version, factor_fields, NELEM(factor_fields),
+				     factor_texts, NELEM(factor_texts), &body)) != ADV_OK)
 		return rc;
 	factor_from_json(body, &in, &mask);
 	if ((rc = loyalty_factor_update(req_db(r), &r->arena, r->ws.id, r->caller.user_id, id,
@@ -559,10 +353,8 @@ post_factors_order(struct req *r)
 	size_t n;
 	enum adv_err rc;
 
-	if ((rc = req_json(r, &body)) != ADV_OK ||
-	    (rc = loyalty_body_check(r, body, factor_order_fields, NELEM(factor_order_fields),
-				     order_ids, NELEM(order_ids), false)) != ADV_OK ||
-	    (rc = loyalty_body_ids(r, body, "ids", &ids, &n)) != ADV_OK)
+	if ((rc = loyalty_body_order(r, factor_order_fields, NELEM(factor_order_fields), &body,
+				     &ids, &n)) != ADV_OK)
 		return rc;
 	loyalty_body_id(body, "component_id", &component_id);
 	if ((rc = loyalty_factor_order(req_db(r), &r->arena, r->ws.id, r->caller.user_id,

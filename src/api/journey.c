@@ -43,10 +43,6 @@ static const struct body_member item_texts[] = {
     {"name", BODY_TEXT, true, false},
 };
 
-static const struct body_member order_ids[] = {
-    {"ids", BODY_IDS, true, false},
-};
-
 #define NELEM(x) (sizeof(x) / sizeof((x)[0]))
 
 /* An item as the API shows it; new reference (NULL when out of memory). */
@@ -161,8 +157,6 @@ get_journey(struct req *r)
 static void
 stage_from_json(json_t *body, struct journey_stage *x, uint32_t *mask)
 {
-	json_t *v;
-
 	memset(x, 0, sizeof(*x));
 	*mask = 0;
 	if (loyalty_body_text(body, "name", &x->name))
@@ -171,18 +165,12 @@ stage_from_json(json_t *body, struct journey_stage *x, uint32_t *mask)
 		*mask |= LOYALTY_BIT(JS_GOAL);
 	if (loyalty_body_text(body, "questions", &x->questions))
 		*mask |= LOYALTY_BIT(JS_QUESTIONS);
-	if ((v = json_object_get(body, "code")) != NULL) {
+	if (loyalty_body_string(body, "code", &x->code))
 		*mask |= LOYALTY_BIT(JS_CODE);
-		x->code = json_string_value(v);
-	}
-	if ((v = json_object_get(body, "position")) != NULL) {
+	if (loyalty_body_int(body, "position", &x->position))
 		*mask |= LOYALTY_BIT(JS_POSITION);
-		x->position = json_integer_value(v);
-	}
-	if ((v = json_object_get(body, "archived")) != NULL) {
+	if (loyalty_body_bool(body, "archived", &x->archived))
 		*mask |= LOYALTY_BIT(JS_ARCHIVED);
-		x->archived = json_is_true(v);
-	}
 }
 
 static enum adv_err
@@ -193,17 +181,14 @@ post_stages(struct req *r)
 	json_t *body;
 	enum adv_err rc;
 
-	if ((rc = req_json(r, &body)) != ADV_OK ||
-	    (rc = loyalty_body_check(r, body, stage_fields, NELEM(stage_fields) - 1, stage_texts,
-				     NELEM(stage_texts), false)) != ADV_OK)
+	if ((rc = loyalty_body_read(r, stage_fields, NELEM(stage_fields) - 1, stage_texts,
+				    NELEM(stage_texts), false, &body)) != ADV_OK)
 		return rc;
 	stage_from_json(body, &in, &mask);
 	if ((rc = journey_stage_create(req_db(r), &r->arena, r->ws.id, r->caller.user_id, &in, mask,
 				       &out, &r->eb)) != ADV_OK)
 		return rc;
-	resp_header(r, "Location",
-		    arena_printf(&r->arena, "/api/v1/workspaces/%s/journey/stages/%lld", r->ws.slug,
-				 (long long)out.id));
+	loyalty_location(r, "journey/stages", out.id);
 	return answer_stage(r, 201, out.id);
 }
 
@@ -227,10 +212,8 @@ patch_stage(struct req *r)
 	json_t *body;
 	enum adv_err rc;
 
-	if ((rc = req_param_id(r, "sid", &id)) != ADV_OK ||
-	    (rc = req_if_match(r, &version)) != ADV_OK || (rc = req_json(r, &body)) != ADV_OK ||
-	    (rc = loyalty_body_check(r, body, stage_fields, NELEM(stage_fields), stage_texts,
-				     NELEM(stage_texts), true)) != ADV_OK)
+	if ((rc = loyalty_body_patch(r, "sid", &id, &version, stage_fields, NELEM(stage_fields),
+				     stage_texts, NELEM(stage_texts), &body)) != ADV_OK)
 		return rc;
 	stage_from_json(body, &in, &mask);
 	if ((rc = journey_stage_update(req_db(r), &r->arena, r->ws.id, r->caller.user_id, id,
@@ -248,10 +231,7 @@ post_stages_order(struct req *r)
 	size_t n;
 	enum adv_err rc;
 
-	if ((rc = req_json(r, &body)) != ADV_OK ||
-	    (rc = loyalty_body_check(r, body, NULL, 0, order_ids, NELEM(order_ids), false)) !=
-		ADV_OK ||
-	    (rc = loyalty_body_ids(r, body, "ids", &ids, &n)) != ADV_OK ||
+	if ((rc = loyalty_body_order(r, NULL, 0, &body, &ids, &n)) != ADV_OK ||
 	    (rc = journey_stage_order(req_db(r), &r->arena, r->ws.id, r->caller.user_id, ids, n,
 				      &r->eb)) != ADV_OK ||
 	    (rc = journey_load(req_db(r), &r->arena, r->ws.id, false, NULL, &m)) != ADV_OK)
@@ -271,14 +251,10 @@ item_from_json(json_t *body, struct journey_item *x, uint32_t *mask)
 		*mask |= LOYALTY_BIT(JI_NAME);
 	if ((v = json_object_get(body, "kind")) != NULL)
 		journey_kind_parse(json_string_value(v), &x->kind);
-	if ((v = json_object_get(body, "position")) != NULL) {
+	if (loyalty_body_int(body, "position", &x->position))
 		*mask |= LOYALTY_BIT(JI_POSITION);
-		x->position = json_integer_value(v);
-	}
-	if ((v = json_object_get(body, "archived")) != NULL) {
+	if (loyalty_body_bool(body, "archived", &x->archived))
 		*mask |= LOYALTY_BIT(JI_ARCHIVED);
-		x->archived = json_is_true(v);
-	}
 }
 
 static enum adv_err
@@ -290,17 +266,15 @@ post_stage_items(struct req *r)
 	json_t *body;
 	enum adv_err rc;
 
-	if ((rc = req_param_id(r, "sid", &sid)) != ADV_OK || (rc = req_json(r, &body)) != ADV_OK ||
-	    (rc = loyalty_body_check(r, body, item_create_fields, NELEM(item_create_fields),
-				     item_texts, NELEM(item_texts), false)) != ADV_OK)
+	if ((rc = req_param_id(r, "sid", &sid)) != ADV_OK ||
+	    (rc = loyalty_body_read(r, item_create_fields, NELEM(item_create_fields), item_texts,
+				    NELEM(item_texts), false, &body)) != ADV_OK)
 		return rc;
 	item_from_json(body, &in, &mask);
 	if ((rc = journey_item_create(req_db(r), &r->arena, r->ws.id, r->caller.user_id, sid, &in,
 				      mask, &out, &r->eb)) != ADV_OK)
 		return rc;
-	resp_header(r, "Location",
-		    arena_printf(&r->arena, "/api/v1/workspaces/%s/journey/items/%lld", r->ws.slug,
-				 (long long)out.id));
+	loyalty_location(r, "journey/items", out.id);
 	return answer_item(r, 201, out.id);
 }
 
@@ -324,10 +298,9 @@ patch_item(struct req *r)
 	json_t *body;
 	enum adv_err rc;
 
-	if ((rc = req_param_id(r, "iid", &id)) != ADV_OK ||
-	    (rc = req_if_match(r, &version)) != ADV_OK || (rc = req_json(r, &body)) != ADV_OK ||
-	    (rc = loyalty_body_check(r, body, item_patch_fields, NELEM(item_patch_fields),
-				     item_texts, NELEM(item_texts), true)) != ADV_OK)
+	if ((rc = loyalty_body_patch(r, "iid", &id, &version, item_patch_fields,
+				     NELEM(item_patch_fields), item_texts, NELEM(item_texts),
+				     &body)) != ADV_OK)
 		return rc;
 	item_from_json(body, &in, &mask);
 	if ((rc = journey_item_update(req_db(r), &r->arena, r->ws.id, r->caller.user_id, id,

@@ -20,6 +20,7 @@
 
 #include "core/loyalty_index.h"
 #include "harness.h"
+#include "loyalty_fixtures.h"
 
 #define WS	 "/api/v1/workspaces/acme"
 #define WS_OTHER "/api/v1/workspaces/other"
@@ -27,62 +28,10 @@
 
 static struct harness *h;
 
-static struct db_sql sql_component =
-    DB_SQL("SELECT id FROM loyalty_components WHERE workspace_id = ?1 AND code = ?2");
-static struct db_sql sql_factor =
-    DB_SQL("SELECT f.id FROM loyalty_factors f JOIN loyalty_components c ON c.id = f.component_id"
-	   " WHERE f.workspace_id = ?1 AND c.code = ?2 AND f.position = ?3");
 static struct db_sql sql_rows = DB_SQL(
     "SELECT (SELECT COUNT(*) FROM assessments WHERE workspace_id = ?1 AND account_id = ?2)"
     " + (SELECT COUNT(*) FROM assessment_scores WHERE workspace_id = ?1 AND account_id = ?2)"
     " + (SELECT COUNT(*) FROM assessment_factors WHERE workspace_id = ?1 AND account_id = ?2)");
-
-/* The id of the workspace's component code. */
-static int64_t
-comp(int64_t ws, const char *code)
-{
-	struct db_conn *c;
-	struct db_stmt *st;
-	bool row;
-	int64_t id = 0;
-
-	assert_int_equal(db_acquire(h->db, &c), ADV_OK);
-	assert_int_equal(db_prepare(c, &sql_component, &st), ADV_OK);
-	db_bind_int(st, 1, ws);
-	db_bind_text(st, 2, code);
-	assert_int_equal(db_step(st, &row), ADV_OK);
-	if (row) {
-		id = db_col_int(st, 0);
-		db_done(st);
-	}
-	db_release(h->db, c);
-	assert_true(id > 0);
-	return id;
-}
-
-/* The id of factor number pos (the seed's order) of component code. */
-static int64_t
-factor(int64_t ws, const char *code, int pos)
-{
-	struct db_conn *c;
-	struct db_stmt *st;
-	bool row;
-	int64_t id = 0;
-
-	assert_int_equal(db_acquire(h->db, &c), ADV_OK);
-	assert_int_equal(db_prepare(c, &sql_factor, &st), ADV_OK);
-	db_bind_int(st, 1, ws);
-	db_bind_text(st, 2, code);
-	db_bind_int(st, 3, pos);
-	assert_int_equal(db_step(st, &row), ADV_OK);
-	if (row) {
-		id = db_col_int(st, 0);
-		db_done(st);
-	}
-	db_release(h->db, c);
-	assert_true(id > 0);
-	return id;
-}
 
 /* Rows of assessments, scores and factors stored for account acc. */
 static int64_t
@@ -105,18 +54,6 @@ stored_rows(int64_t acc)
 	return n;
 }
 
-/* POSTs body to path as user, expects 201 and returns the new object's id. */
-static int64_t
-create(const char *path, int user, const char *body)
-{
-	json_t *j = hcall(h, "POST", path, user, body, NULL, 201);
-	int64_t id = json_integer_value(json_object_get(j, "id"));
-
-	json_decref(j);
-	assert_true(id > 0);
-	return id;
-}
-
 /* A new account of acme owned by owner_email (or the caller when NULL), made by user. */
 static int64_t
 account(const char *name, int user, const char *owner_email)
@@ -128,7 +65,7 @@ account(const char *name, int user, const char *owner_email)
 			 owner_email);
 	else
 		snprintf(body, sizeof(body), "{\"name\":\"%s\"}", name);
-	return create(WS "/accounts", user, body);
+	return lf_create(h, WS "/accounts", user, body);
 }
 
 /* The assessments path of account acc (of workspace prefix ws), plus "/id" and suffix. */
@@ -149,13 +86,7 @@ apath(const char *ws, int64_t acc, int64_t id, const char *suffix)
 static void
 expect_422(const char *method, const char *path, const char *body, const char *pointer)
 {
-	struct hresp r;
-
-	assert_int_equal(hjson(h, method, path, U_OWNER, body, &r), 422);
-	if (!hresp_has_pointer(&r, pointer))
-		fprintf(stderr, "# expected pointer %s in %s\n", pointer, r.body);
-	assert_true(hresp_has_pointer(&r, pointer));
-	hresp_free(&r);
+	lf_expect_pointer(h, method, path, U_OWNER, body, 422, pointer);
 }
 
 /* Today's date as YYYY-MM-DD (UTC, as the server sees it), shifted by months back. */
@@ -175,10 +106,11 @@ static void
 test_create_read(void **state)
 {
 	char body[BODY_MAX], *loc, *etag, expect[256];
-	int64_t acc, terms = comp(h->ws_acme, "terms"), service = comp(h->ws_acme, "service"),
-		     queue = factor(h->ws_acme, "shipment", 1),
-		     volumes = factor(h->ws_acme, "terms", 1),
-		     individual = factor(h->ws_acme, "terms", 4), id;
+	int64_t acc, terms = lf_comp(h, h->ws_acme, "terms"),
+		     service = lf_comp(h, h->ws_acme, "service"),
+		     queue = lf_factor(h, h->ws_acme, "shipment", 1),
+		     volumes = lf_factor(h, h->ws_acme, "terms", 1),
+		     individual = lf_factor(h, h->ws_acme, "terms", 4), id;
 	struct hresp r;
 	json_t *j, *comps, *c0, *fs;
 
@@ -195,8 +127,8 @@ test_create_read(void **state)
 		 "{\"component_id\":%lld,\"score\":3,\"comment\":\"  \"},"
 		 "{\"component_id\":%lld,\"score\":4.5,\"comment\":\"стабильно\","
 		 "\"factors\":[{\"factor_id\":%lld},{\"factor_id\":%lld,\"evidence\":null}]}]}",
-		 (long long)comp(h->ws_acme, "shipment"), (long long)queue, (long long)service,
-		 (long long)terms, (long long)individual, (long long)volumes);
+		 (long long)lf_comp(h, h->ws_acme, "shipment"), (long long)queue,
+		 (long long)service, (long long)terms, (long long)individual, (long long)volumes);
 	assert_int_equal(hjson(h, "POST", apath(WS, acc, 0, NULL), U_ANALYST, body, &r), 201);
 	id = json_integer_value(json_object_get(r.json, "id"));
 	assert_true(id > 0);
@@ -267,10 +199,11 @@ test_validation(void **state)
 {
 	char body[BODY_MAX], future[LOYALTY_DATE_TEXT];
 	int64_t acc = account("Проверка", U_OWNER, NULL), before;
-	int64_t terms = comp(h->ws_acme, "terms"), service = comp(h->ws_acme, "service");
-	int64_t other_terms = comp(h->ws_other, "terms");
-	int64_t queue = factor(h->ws_acme, "shipment", 1);
-	int64_t other_factor = factor(h->ws_other, "terms", 1);
+	int64_t terms = lf_comp(h, h->ws_acme, "terms"),
+		service = lf_comp(h, h->ws_acme, "service");
+	int64_t other_terms = lf_comp(h, h->ws_other, "terms");
+	int64_t queue = lf_factor(h, h->ws_acme, "shipment", 1);
+	int64_t other_factor = lf_factor(h, h->ws_other, "terms", 1);
 	const char *path = apath(WS, acc, 0, NULL);
 	char p[256];
 	time_t tomorrow = time(NULL) + 86400 * 2;
@@ -319,13 +252,13 @@ test_validation(void **state)
 	snprintf(body, sizeof(body),
 		 "{\"source\":\"survey\",\"components\":[{\"component_id\":%lld,"
 		 "\"factors\":[{\"factor_id\":%lld},{\"factor_id\":%lld}]}]}",
-		 (long long)comp(h->ws_acme, "shipment"), (long long)queue, (long long)queue);
+		 (long long)lf_comp(h, h->ws_acme, "shipment"), (long long)queue, (long long)queue);
 	expect_422("POST", p, body, "/components/0/factors/1/factor_id");
 	/* A comment needs a score. */
 	snprintf(body, sizeof(body),
 		 "{\"source\":\"survey\",\"components\":[{\"component_id\":%lld,"
 		 "\"comment\":\"без оценки\",\"factors\":[{\"factor_id\":%lld}]}]}",
-		 (long long)comp(h->ws_acme, "shipment"), (long long)queue);
+		 (long long)lf_comp(h, h->ws_acme, "shipment"), (long long)queue);
 	expect_422("POST", p, body, "/components/0/comment");
 	/* Nothing recorded. */
 	expect_422("POST", p, "{\"source\":\"survey\"}", "/components");
@@ -363,7 +296,7 @@ test_validation(void **state)
 	snprintf(body, sizeof(body),
 		 "{\"source\":\"survey\",\"components\":[{\"component_id\":%lld,"
 		 "\"factors\":[{\"factor_id\":%lld,\"note\":1}]}]}",
-		 (long long)comp(h->ws_acme, "shipment"), (long long)queue);
+		 (long long)lf_comp(h, h->ws_acme, "shipment"), (long long)queue);
 	expect_422("POST", p, body, "/components/0/factors/0/note");
 	expect_422("POST", p, "{\"source\":\"survey\",\"components\":[{\"score\":3}]}",
 		   "/components/0/component_id");
@@ -382,8 +315,9 @@ test_versions(void **state)
 	const char *const match1[] = {"If-Match: \"1\"", NULL};
 	const char *const match2[] = {"If-Match: \"2\"", NULL};
 	char body[BODY_MAX], body2[BODY_MAX];
-	int64_t acc = account("Версии", U_OWNER, NULL), id, terms = comp(h->ws_acme, "terms");
-	int64_t prices = comp(h->ws_acme, "prices"), cheap = factor(h->ws_acme, "prices", 3);
+	int64_t acc = account("Версии", U_OWNER, NULL), id, terms = lf_comp(h, h->ws_acme, "terms");
+	int64_t prices = lf_comp(h, h->ws_acme, "prices"),
+		cheap = lf_factor(h, h->ws_acme, "prices", 3);
 	json_t *j, *items, *audit;
 	struct hresp r;
 	char *etag;
@@ -394,7 +328,7 @@ test_versions(void **state)
 		 "{\"assessed_on\":\"2025-03-01\",\"source\":\"interview\",\"components\":["
 		 "{\"component_id\":%lld,\"score\":2}]}",
 		 (long long)terms);
-	id = create(apath(WS, acc, 0, NULL), U_OWNER, body);
+	id = lf_create(h, apath(WS, acc, 0, NULL), U_OWNER, body);
 	snprintf(body2, sizeof(body2),
 		 "{\"source\":\"interview\",\"summary\":\"исправлено\",\"components\":["
 		 "{\"component_id\":%lld,\"score\":3},{\"component_id\":%lld,\"score\":5,"
@@ -486,15 +420,16 @@ test_retired(void **state)
 {
 	char body[BODY_MAX], sql[256];
 	int64_t acc = account("Ретро", U_OWNER, NULL), id;
-	int64_t terms = comp(h->ws_acme, "terms"), prepay = factor(h->ws_acme, "terms", 6);
-	int64_t planning = factor(h->ws_acme, "terms", 5);
+	int64_t terms = lf_comp(h, h->ws_acme, "terms"),
+		prepay = lf_factor(h, h->ws_acme, "terms", 6);
+	int64_t planning = lf_factor(h, h->ws_acme, "terms", 5);
 
 	(void)state;
 	snprintf(body, sizeof(body),
 		 "{\"source\":\"interview\",\"components\":[{\"component_id\":%lld,\"score\":3,"
 		 "\"factors\":[{\"factor_id\":%lld,\"evidence\":\"до\"}]}]}",
 		 (long long)terms, (long long)prepay);
-	id = create(apath(WS, acc, 0, NULL), U_OWNER, body);
+	id = lf_create(h, apath(WS, acc, 0, NULL), U_OWNER, body);
 	snprintf(sql, sizeof(sql), "UPDATE loyalty_factors SET active = 0 WHERE id = %lld",
 		 (long long)prepay);
 	assert_int_equal(harness_sql_exec(h, sql), 0);
@@ -508,7 +443,8 @@ test_retired(void **state)
 		 (long long)terms, (long long)prepay, (long long)planning);
 	json_decref(hcall(h, "PUT", apath(WS, acc, id, NULL), U_OWNER, body, NULL, 200));
 	/* … but another assessment may not add it. */
-	id = create(apath(WS, acc, 0, NULL), U_OWNER, "{\"source\":\"manual\",\"summary\":\"s\"}");
+	id = lf_create(h, apath(WS, acc, 0, NULL), U_OWNER,
+		       "{\"source\":\"manual\",\"summary\":\"s\"}");
 	snprintf(body, sizeof(body),
 		 "{\"source\":\"manual\",\"summary\":\"s\",\"components\":[{\"component_id\":%lld,"
 		 "\"factors\":[{\"factor_id\":%lld}]}]}",
@@ -519,14 +455,14 @@ test_retired(void **state)
 	assert_int_equal(harness_sql_exec(h, sql), 0);
 	/* A retired component likewise. */
 	snprintf(sql, sizeof(sql), "UPDATE loyalty_components SET active = 0 WHERE id = %lld",
-		 (long long)comp(h->ws_acme, "prices"));
+		 (long long)lf_comp(h, h->ws_acme, "prices"));
 	assert_int_equal(harness_sql_exec(h, sql), 0);
 	snprintf(body, sizeof(body),
 		 "{\"source\":\"manual\",\"components\":[{\"component_id\":%lld,\"score\":3}]}",
-		 (long long)comp(h->ws_acme, "prices"));
+		 (long long)lf_comp(h, h->ws_acme, "prices"));
 	expect_422("POST", apath(WS, acc, 0, NULL), body, "/components/0/component_id");
 	snprintf(sql, sizeof(sql), "UPDATE loyalty_components SET active = 1 WHERE id = %lld",
-		 (long long)comp(h->ws_acme, "prices"));
+		 (long long)lf_comp(h, h->ws_acme, "prices"));
 	assert_int_equal(harness_sql_exec(h, sql), 0);
 }
 
@@ -546,7 +482,7 @@ test_pages(void **state)
 		snprintf(body, sizeof(body),
 			 "{\"source\":\"manual\",\"summary\":\"№%d\",\"assessed_on\":\"%s\"}", i,
 			 dates[i]);
-		ids[i] = create(apath(WS, acc, 0, NULL), U_OWNER, body);
+		ids[i] = lf_create(h, apath(WS, acc, 0, NULL), U_OWNER, body);
 	}
 	snprintf(path, sizeof(path), "%s?limit=2", apath(WS, acc, 0, NULL));
 	j = hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200);
@@ -592,7 +528,7 @@ test_roles(void **state)
 
 	(void)state;
 	json_decref(hcall(h, "POST", apath(WS, mine, 0, NULL), U_VIEWER, body, NULL, 403));
-	id = create(apath(WS, mine, 0, NULL), U_MANAGER, body);
+	id = lf_create(h, apath(WS, mine, 0, NULL), U_MANAGER, body);
 	json_decref(hcall(h, "PUT", apath(WS, mine, id, NULL), U_MANAGER,
 			  "{\"source\":\"manual\",\"summary\":\"роль 2\"}", NULL, 200));
 	json_decref(hcall(h, "PUT", apath(WS, mine, id, NULL), U_VIEWER, body, NULL, 403));
@@ -622,8 +558,8 @@ test_foreign_ids(void **state)
 	j = hcall(h, "POST", WS_OTHER "/accounts", U_OTHER, "{\"name\":\"Не ваша\"}", NULL, 201);
 	other_acc = json_integer_value(json_object_get(j, "id"));
 	json_decref(j);
-	other_id = create(apath(WS_OTHER, other_acc, 0, NULL), U_OTHER, body);
-	id = create(apath(WS, acc, 0, NULL), U_OWNER, body);
+	other_id = lf_create(h, apath(WS_OTHER, other_acc, 0, NULL), U_OTHER, body);
+	id = lf_create(h, apath(WS, acc, 0, NULL), U_OWNER, body);
 	/* Another workspace's account in the URL. */
 	json_decref(hcall(h, "GET", apath(WS, other_acc, 0, NULL), U_OWNER, NULL, NULL, 404));
 	json_decref(hcall(h, "POST", apath(WS, other_acc, 0, NULL), U_OWNER, body, NULL, 404));

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "loyalty_fixtures.h"
 
 #define WS	 "/api/v1/workspaces/acme"
 #define WS_OTHER "/api/v1/workspaces/other"
@@ -31,54 +32,6 @@
 
 static struct harness *h;
 
-/* hcall with a printf-formatted path. */
-static json_t *__attribute__((format(printf, 6, 7)))
-callf(const char *method, int user, const char *body, const char *const *hdrs, long status,
-      const char *fmt, ...)
-{
-	char path[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	return hcall(h, method, path, user, body, hdrs, status);
-}
-
-/* Asserts that method path answers status and names pointer. */
-static void
-expect_pointer(const char *method, const char *path, int user, const char *body, long status,
-	       const char *pointer)
-{
-	struct hresp r;
-
-	assert_int_equal(hjson(h, method, path, user, body, &r), status);
-	if (!hresp_has_pointer(&r, pointer))
-		fprintf(stderr, "# expected pointer %s in %s\n", pointer, r.body);
-	assert_true(hresp_has_pointer(&r, pointer));
-	hresp_free(&r);
-}
-
-/* Integer member key of j. */
-static int64_t
-jint(json_t *j, const char *key)
-{
-	return json_integer_value(json_object_get(j, key));
-}
-
-/* String member path "a/b" of j ("name/ru"). */
-static const char *
-jstr(json_t *j, const char *path)
-{
-	char key[64];
-	const char *slash = strchr(path, '/');
-
-	if (slash == NULL)
-		return json_string_value(json_object_get(j, path));
-	snprintf(key, sizeof(key), "%.*s", (int)(slash - path), path);
-	return jstr(json_object_get(j, key), slash + 1);
-}
-
 /* The id of the component with code in acme (any state). */
 static int64_t
 component_id(const char *code)
@@ -88,7 +41,7 @@ component_id(const char *code)
 	size_t i;
 
 	json_array_foreach(json_object_get(j, "items"), i,
-			   it) if (strcmp(jstr(it, "code"), code) == 0) id = jint(it, "id");
+			   it) if (strcmp(lf_jstr(it, "code"), code) == 0) id = lf_jint(it, "id");
 	json_decref(j);
 	assert_true(id > 0);
 	return id;
@@ -102,7 +55,7 @@ list_ids(const char *path, int64_t *ids, size_t max)
 	size_t i, n = 0;
 
 	json_array_foreach(json_object_get(j, "items"), i, it) if (n < max) ids[n++] =
-	    jint(it, "id");
+	    lf_jint(it, "id");
 	json_decref(j);
 	return n;
 }
@@ -141,7 +94,7 @@ store_score(const char *tag, int64_t component, double score, int64_t factor)
 
 	snprintf(body, sizeof(body), "{\"name\":\"Клиент %s\"}", tag);
 	j = hcall(h, "POST", WS "/accounts", U_ANALYST, body, NULL, 201);
-	acc = jint(j, "id");
+	acc = lf_jint(j, "id");
 	json_decref(j);
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO assessments (workspace_id, account_id, series_id, version, current,"
@@ -180,33 +133,33 @@ assert_seed_catalogue(json_t *j)
 	json_t *comps = json_object_get(j, "components"), *set = json_object_get(j, "settings");
 	size_t total = 0;
 
-	assert_int_equal(jint(set, "score_min"), 1);
-	assert_int_equal(jint(set, "score_max"), 5);
-	assert_int_equal(jint(set, "factor_window_months"), 12);
+	assert_int_equal(lf_jint(set, "score_min"), 1);
+	assert_int_equal(lf_jint(set, "score_max"), 5);
+	assert_int_equal(lf_jint(set, "factor_window_months"), 12);
 	assert_int_equal(json_array_size(comps), 4);
 	for (size_t c = 0; c < 4; c++) {
 		json_t *comp = json_array_get(comps, c), *facts = json_object_get(comp, "factors");
 		const char *pol = seed[c].polarities;
 
-		assert_string_equal(jstr(comp, "code"), seed[c].code);
-		assert_string_equal(jstr(comp, "name/ru"), seed[c].ru);
-		assert_string_equal(jstr(comp, "name/en"), seed[c].en);
-		assert_non_null(jstr(comp, "description/ru"));
-		assert_non_null(jstr(comp, "description/en"));
+		assert_string_equal(lf_jstr(comp, "code"), seed[c].code);
+		assert_string_equal(lf_jstr(comp, "name/ru"), seed[c].ru);
+		assert_string_equal(lf_jstr(comp, "name/en"), seed[c].en);
+		assert_non_null(lf_jstr(comp, "description/ru"));
+		assert_non_null(lf_jstr(comp, "description/en"));
 		assert_true(json_number_value(json_object_get(comp, "weight")) == 1.0);
-		assert_int_equal(jint(comp, "position"), (int64_t)c + 1);
+		assert_int_equal(lf_jint(comp, "position"), (int64_t)c + 1);
 		assert_true(json_is_true(json_object_get(comp, "active")));
 		assert_int_equal(json_array_size(facts), strlen(pol));
 		for (size_t f = 0; f < strlen(pol); f++) {
 			json_t *fa = json_array_get(facts, f);
 			char want[2] = {pol[f], '\0'};
 
-			assert_string_equal(jstr(fa, "polarity"), want);
-			assert_int_equal(jint(fa, "component_id"), jint(comp, "id"));
-			assert_int_equal(jint(fa, "position"), (int64_t)f + 1);
-			assert_true(strlen(jstr(fa, "text/ru")) > 0);
-			assert_true(strlen(jstr(fa, "text/en")) > 0);
-			assert_string_not_equal(jstr(fa, "text/ru"), jstr(fa, "text/en"));
+			assert_string_equal(lf_jstr(fa, "polarity"), want);
+			assert_int_equal(lf_jint(fa, "component_id"), lf_jint(comp, "id"));
+			assert_int_equal(lf_jint(fa, "position"), (int64_t)f + 1);
+			assert_true(strlen(lf_jstr(fa, "text/ru")) > 0);
+			assert_true(strlen(lf_jstr(fa, "text/en")) > 0);
+			assert_string_not_equal(lf_jstr(fa, "text/ru"), lf_jstr(fa, "text/en"));
 			assert_true(json_is_null(json_object_get(fa, "stage_id")));
 			assert_true(json_is_true(json_object_get(fa, "active")));
 		}
@@ -215,20 +168,20 @@ assert_seed_catalogue(json_t *j)
 	assert_int_equal(total, 29);
 	/* Spot checks of the texts against DOMAIN.md. */
 	assert_string_equal(
-	    jstr(json_array_get(json_object_get(json_array_get(comps, 3), "factors"), 0),
-		 "text/ru"),
+	    lf_jstr(json_array_get(json_object_get(json_array_get(comps, 3), "factors"), 0),
+		    "text/ru"),
 	    "Очереди при отгрузке");
 	assert_string_equal(
-	    jstr(json_array_get(json_object_get(json_array_get(comps, 3), "factors"), 0),
-		 "text/en"),
+	    lf_jstr(json_array_get(json_object_get(json_array_get(comps, 3), "factors"), 0),
+		    "text/en"),
 	    "Queues at shipment");
 	assert_string_equal(
-	    jstr(json_array_get(json_object_get(json_array_get(comps, 1), "factors"), 5),
-		 "text/en"),
+	    lf_jstr(json_array_get(json_object_get(json_array_get(comps, 1), "factors"), 5),
+		    "text/en"),
 	    "Account managers keep changing");
 	assert_string_equal(
-	    jstr(json_array_get(json_object_get(json_array_get(comps, 0), "factors"), 10),
-		 "text/en"),
+	    lf_jstr(json_array_get(json_object_get(json_array_get(comps, 0), "factors"), 10),
+		    "text/en"),
 	    "Sales system better than competitors'");
 }
 
@@ -285,91 +238,93 @@ test_component_lifecycle(void **state)
 			       "\"description\":{\"ru\":\"Претензии\\nи возвраты\"}}",
 			       &r),
 			 201);
-	id = jint(r.json, "id");
+	id = lf_jint(r.json, "id");
 	loc = hresp_header(&r, "Location");
 	etag = hresp_header(&r, "ETag");
 	snprintf(body, sizeof(body), COMP "/%lld", (long long)id);
 	assert_string_equal(loc, body);
 	assert_string_equal(etag, "\"1\"");
 	snprintf(body, sizeof(body), "c%lld", (long long)id);
-	assert_string_equal(jstr(r.json, "code"), body);
-	assert_string_equal(jstr(r.json, "name/ru"), "Рекламации");
-	assert_string_equal(jstr(r.json, "name/en"), "Рекламации");
-	assert_string_equal(jstr(r.json, "description/en"), "Претензии\nи возвраты");
+	assert_string_equal(lf_jstr(r.json, "code"), body);
+	assert_string_equal(lf_jstr(r.json, "name/ru"), "Рекламации");
+	assert_string_equal(lf_jstr(r.json, "name/en"), "Рекламации");
+	assert_string_equal(lf_jstr(r.json, "description/en"), "Претензии\nи возвраты");
 	assert_true(json_number_value(json_object_get(r.json, "weight")) == 2.0);
-	assert_int_equal(jint(r.json, "position"), 5);
+	assert_int_equal(lf_jint(r.json, "position"), 5);
 	free(loc);
 	free(etag);
 	hresp_free(&r);
 	assert_int_equal(audit_count("loyalty_component", "create"), before + 1);
 
 	/* Rename in English only: Russian kept; then Russian again: English stays its own. */
-	j = callf("PATCH", U_OWNER, "{\"name\":{\"en\":\"Complaints\"},\"weight\":0.5}", match1,
-		  200, COMP "/%lld", (long long)id);
-	assert_string_equal(jstr(j, "name/ru"), "Рекламации");
-	assert_string_equal(jstr(j, "name/en"), "Complaints");
+	j = lf_callf(h, "PATCH", U_OWNER, "{\"name\":{\"en\":\"Complaints\"},\"weight\":0.5}",
+		     match1, 200, COMP "/%lld", (long long)id);
+	assert_string_equal(lf_jstr(j, "name/ru"), "Рекламации");
+	assert_string_equal(lf_jstr(j, "name/en"), "Complaints");
 	assert_true(json_number_value(json_object_get(j, "weight")) == 0.5);
-	assert_int_equal(jint(j, "version"), 2);
+	assert_int_equal(lf_jint(j, "version"), 2);
 	json_decref(j);
-	json_decref(
-	    callf("PATCH", U_OWNER, "{\"weight\":3}", match1, 412, COMP "/%lld", (long long)id));
-	j = callf("PATCH", U_ANALYST, "{\"name\":{\"ru\":\"Претензии\"},\"description\":null}",
-		  match2, 200, COMP "/%lld", (long long)id);
-	assert_string_equal(jstr(j, "name/ru"), "Претензии");
-	assert_string_equal(jstr(j, "name/en"), "Complaints");
+	json_decref(lf_callf(h, "PATCH", U_OWNER, "{\"weight\":3}", match1, 412, COMP "/%lld",
+			     (long long)id));
+	j = lf_callf(h, "PATCH", U_ANALYST,
+		     "{\"name\":{\"ru\":\"Претензии\"},\"description\":null}", match2, 200,
+		     COMP "/%lld", (long long)id);
+	assert_string_equal(lf_jstr(j, "name/ru"), "Претензии");
+	assert_string_equal(lf_jstr(j, "name/en"), "Complaints");
 	assert_true(json_is_null(json_object_get(j, "description")));
 	json_decref(j);
 	/* A patch that changes nothing keeps the version. */
-	j = callf("PATCH", U_ANALYST, "{\"name\":{\"ru\":\"Претензии\"}}", NULL, 200, COMP "/%lld",
-		  (long long)id);
-	assert_int_equal(jint(j, "version"), 3);
+	j = lf_callf(h, "PATCH", U_ANALYST, "{\"name\":{\"ru\":\"Претензии\"}}", NULL, 200,
+		     COMP "/%lld", (long long)id);
+	assert_int_equal(lf_jint(j, "version"), 3);
 	json_decref(j);
 
 	/* Move it first: the others move down by one and get a new version. */
-	j = callf("PATCH", U_ANALYST, "{\"position\":1,\"code\":\"complaints\"}", NULL, 200,
-		  COMP "/%lld", (long long)id);
-	assert_int_equal(jint(j, "position"), 1);
-	assert_string_equal(jstr(j, "code"), "complaints");
+	j = lf_callf(h, "PATCH", U_ANALYST, "{\"position\":1,\"code\":\"complaints\"}", NULL, 200,
+		     COMP "/%lld", (long long)id);
+	assert_int_equal(lf_jint(j, "position"), 1);
+	assert_string_equal(lf_jstr(j, "code"), "complaints");
 	json_decref(j);
 	n = list_ids(COMP, ids, 16);
 	assert_int_equal(n, 5);
 	assert_int_equal(ids[0], id);
 	assert_int_equal(ids[1], terms);
-	j = callf("GET", U_VIEWER, NULL, NULL, 200, COMP "/%lld", (long long)terms);
-	assert_int_equal(jint(j, "position"), 2);
-	assert_int_equal(jint(j, "version"), 2);
+	j = lf_callf(h, "GET", U_VIEWER, NULL, NULL, 200, COMP "/%lld", (long long)terms);
+	assert_int_equal(lf_jint(j, "position"), 2);
+	assert_int_equal(lf_jint(j, "version"), 2);
 	json_decref(j);
 	assert_true(audit_count("loyalty_component", "reorder") >= 4);
 
 	/* Codes are unique. */
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"code\":\"terms\"}", 409,
-		       "/code");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST,
+			  "{\"name\":{\"ru\":\"x\"},\"code\":\"terms\"}", 409, "/code");
 	snprintf(body, sizeof(body), COMP "/%lld", (long long)id);
-	expect_pointer("PATCH", body, U_ANALYST, "{\"code\":\"prices\"}", 409, "/code");
+	lf_expect_pointer(h, "PATCH", body, U_ANALYST, "{\"code\":\"prices\"}", 409, "/code");
 
 	/* Order: reversed; a list that is not every active id once is refused. */
 	snprintf(body, sizeof(body), "{\"ids\":[%lld,%lld,%lld,%lld,%lld]}", (long long)ids[4],
 		 (long long)ids[3], (long long)ids[2], (long long)ids[1], (long long)ids[0]);
 	j = hcall(h, "POST", COMP "/order", U_OWNER, body, NULL, 200);
-	assert_int_equal(jint(json_array_get(json_object_get(j, "items"), 0), "id"), ids[4]);
-	assert_int_equal(jint(json_array_get(json_object_get(j, "items"), 4), "id"), id);
-	assert_int_equal(jint(json_array_get(json_object_get(j, "items"), 4), "position"), 5);
+	assert_int_equal(lf_jint(json_array_get(json_object_get(j, "items"), 0), "id"), ids[4]);
+	assert_int_equal(lf_jint(json_array_get(json_object_get(j, "items"), 4), "id"), id);
+	assert_int_equal(lf_jint(json_array_get(json_object_get(j, "items"), 4), "position"), 5);
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"ids\":[%lld,%lld,%lld,%lld]}", (long long)ids[4],
 		 (long long)ids[3], (long long)ids[2], (long long)ids[1]);
-	expect_pointer("POST", COMP "/order", U_OWNER, body, 422, "/ids");
+	lf_expect_pointer(h, "POST", COMP "/order", U_OWNER, body, 422, "/ids");
 	snprintf(body, sizeof(body), "{\"ids\":[%lld,%lld,%lld,%lld,%lld]}", (long long)ids[4],
 		 (long long)ids[4], (long long)ids[2], (long long)ids[1], (long long)ids[0]);
-	expect_pointer("POST", COMP "/order", U_OWNER, body, 422, "/ids");
-	expect_pointer("POST", COMP "/order", U_OWNER, "{\"ids\":[1,\"x\"]}", 422, "/ids/1");
-	expect_pointer("POST", COMP "/order", U_OWNER, "{}", 422, "/ids");
+	lf_expect_pointer(h, "POST", COMP "/order", U_OWNER, body, 422, "/ids");
+	lf_expect_pointer(h, "POST", COMP "/order", U_OWNER, "{\"ids\":[1,\"x\"]}", 422, "/ids/1");
+	lf_expect_pointer(h, "POST", COMP "/order", U_OWNER, "{}", 422, "/ids");
 
 	/* Retire: out of the active list, kept with include_retired; order then skips it. */
 	snprintf(body, sizeof(body),
 		 "{\"component_id\":%lld,\"text\":{\"ru\":\"Долгий разбор\"},\"polarity\":\"-\"}",
 		 (long long)id);
 	json_decref(hcall(h, "POST", FACT, U_ANALYST, body, NULL, 201));
-	j = callf("PATCH", U_ANALYST, "{\"active\":false}", NULL, 200, COMP "/%lld", (long long)id);
+	j = lf_callf(h, "PATCH", U_ANALYST, "{\"active\":false}", NULL, 200, COMP "/%lld",
+		     (long long)id);
 	assert_true(json_is_false(json_object_get(j, "active")));
 	json_decref(j);
 	assert_int_equal(list_ids(COMP, ids, 16), 4);
@@ -377,13 +332,13 @@ test_component_lifecycle(void **state)
 	snprintf(body, sizeof(body), "{\"ids\":[%lld,%lld,%lld,%lld,%lld]}", (long long)id,
 		 (long long)terms, (long long)component_id("service"),
 		 (long long)component_id("prices"), (long long)component_id("shipment"));
-	expect_pointer("POST", COMP "/order", U_OWNER, body, 422, "/ids");
+	lf_expect_pointer(h, "POST", COMP "/order", U_OWNER, body, 422, "/ids");
 	snprintf(body, sizeof(body), "{\"ids\":[%lld,%lld,%lld,%lld]}", (long long)terms,
 		 (long long)component_id("service"), (long long)component_id("prices"),
 		 (long long)component_id("shipment"));
 	json_decref(hcall(h, "POST", COMP "/order", U_OWNER, body, NULL, 200));
-	j = callf("GET", U_VIEWER, NULL, NULL, 200, COMP "/%lld", (long long)id);
-	assert_int_equal(jint(j, "position"), 5); /* the retired one kept its place, last */
+	j = lf_callf(h, "GET", U_VIEWER, NULL, NULL, 200, COMP "/%lld", (long long)id);
+	assert_int_equal(lf_jint(j, "position"), 5); /* the retired one kept its place, last */
 	json_decref(j);
 	n = list_ids(COMP, ids, 16);
 	assert_int_equal(n, 4);
@@ -393,7 +348,8 @@ test_component_lifecycle(void **state)
 	assert_int_equal(list_ids(body, ids, 16), 0);
 	snprintf(body, sizeof(body), FACT "?component_id=%lld&include_retired=true", (long long)id);
 	assert_int_equal(list_ids(body, ids, 16), 1);
-	j = callf("PATCH", U_ANALYST, "{\"active\":true}", NULL, 200, COMP "/%lld", (long long)id);
+	j = lf_callf(h, "PATCH", U_ANALYST, "{\"active\":true}", NULL, 200, COMP "/%lld",
+		     (long long)id);
 	assert_true(json_is_true(json_object_get(j, "active")));
 	json_decref(j);
 	assert_int_equal(list_ids(COMP, ids, 16), 5);
@@ -417,18 +373,18 @@ test_factor_lifecycle(void **state)
 		 "delivery\"},\"polarity\":\"-\"}",
 		 (long long)service);
 	j = hcall(h, "POST", FACT, U_ANALYST, body, NULL, 201);
-	id = jint(j, "id");
-	assert_int_equal(jint(j, "position"), 10);
-	assert_string_equal(jstr(j, "polarity"), "-");
-	assert_string_equal(jstr(j, "text/en"), "Slow delivery");
+	id = lf_jint(j, "id");
+	assert_int_equal(lf_jint(j, "position"), 10);
+	assert_string_equal(lf_jstr(j, "polarity"), "-");
+	assert_string_equal(lf_jstr(j, "text/en"), "Slow delivery");
 	json_decref(j);
 	snprintf(body, sizeof(body),
 		 "{\"component_id\":%lld,\"text\":{\"ru\":\"Удобный портал\"},\"polarity\":\"+\","
 		 "\"position\":1}",
 		 (long long)service);
 	j = hcall(h, "POST", FACT, U_ANALYST, body, NULL, 201);
-	first = jint(j, "id");
-	assert_int_equal(jint(j, "position"), 1);
+	first = lf_jint(j, "id");
+	assert_int_equal(lf_jint(j, "position"), 1);
 	json_decref(j);
 	snprintf(path, sizeof(path), FACT "?component_id=%lld", (long long)service);
 	n = list_ids(path, ids, 64);
@@ -437,8 +393,8 @@ test_factor_lifecycle(void **state)
 	assert_int_equal(ids[10], id);
 
 	/* Retired: out of the active list, kept with include_retired. */
-	json_decref(callf("PATCH", U_ANALYST, "{\"active\":false,\"polarity\":\"0\"}", NULL, 200,
-			  FACT "/%lld", (long long)id));
+	json_decref(lf_callf(h, "PATCH", U_ANALYST, "{\"active\":false,\"polarity\":\"0\"}", NULL,
+			     200, FACT "/%lld", (long long)id));
 	assert_int_equal(list_ids(path, ids, 64), 10);
 	snprintf(path, sizeof(path), FACT "?component_id=%lld&include_retired=true",
 		 (long long)service);
@@ -470,61 +426,61 @@ test_factor_lifecycle(void **state)
 	snprintf(body + n, sizeof(body) - n, "]}");
 	j = hcall(h, "POST", FACT "/order", U_ANALYST, body, NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 10);
-	assert_int_equal(jint(json_array_get(json_object_get(j, "items"), 9), "id"), first);
+	assert_int_equal(lf_jint(json_array_get(json_object_get(j, "items"), 9), "id"), first);
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"component_id\":%lld,\"ids\":[%lld]}", (long long)prices,
 		 (long long)first);
-	expect_pointer("POST", FACT "/order", U_ANALYST, body, 422, "/ids");
-	expect_pointer("POST", FACT "/order", U_ANALYST, "{\"component_id\":99999999,\"ids\":[]}",
-		       422, "/component_id");
+	lf_expect_pointer(h, "POST", FACT "/order", U_ANALYST, body, 422, "/ids");
+	lf_expect_pointer(h, "POST", FACT "/order", U_ANALYST,
+			  "{\"component_id\":99999999,\"ids\":[]}", 422, "/component_id");
 
 	/* Moving to another component while unobserved: last there, gone from here. */
 	snprintf(body, sizeof(body), "{\"component_id\":%lld}", (long long)prices);
-	j = callf("PATCH", U_ANALYST, body, NULL, 200, FACT "/%lld", (long long)first);
-	assert_int_equal(jint(j, "component_id"), prices);
-	assert_int_equal(jint(j, "position"), 5);
+	j = lf_callf(h, "PATCH", U_ANALYST, body, NULL, 200, FACT "/%lld", (long long)first);
+	assert_int_equal(lf_jint(j, "component_id"), prices);
+	assert_int_equal(lf_jint(j, "position"), 5);
 	json_decref(j);
 	snprintf(path, sizeof(path), FACT "?component_id=%lld", (long long)service);
 	n = list_ids(path, ids, 64);
 	assert_int_equal(n, 9);
 	for (size_t i = 0; i < n; i++) {
-		j = callf("GET", U_VIEWER, NULL, NULL, 200, FACT "/%lld", (long long)ids[i]);
-		assert_int_equal(jint(j, "position"), (int64_t)i + 1);
+		j = lf_callf(h, "GET", U_VIEWER, NULL, NULL, 200, FACT "/%lld", (long long)ids[i]);
+		assert_int_equal(lf_jint(j, "position"), (int64_t)i + 1);
 		json_decref(j);
 	}
 	/* Observed: it stays. */
 	store_score("observed", prices, 4, first);
 	snprintf(body, sizeof(body), "{\"component_id\":%lld}", (long long)service);
 	snprintf(path, sizeof(path), FACT "/%lld", (long long)first);
-	expect_pointer("PATCH", path, U_ANALYST, body, 409, "/component_id");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, body, 409, "/component_id");
 
 	/* Ties to the journey: an item of the stage, an item alone brings its stage. */
 	j = hcall(h, "GET", WS "/journey", U_VIEWER, NULL, NULL, 200);
 	st = json_array_get(json_object_get(j, "stages"), 2);
-	stage = jint(st, "id");
-	item = jint(json_array_get(json_object_get(st, "touchpoints"), 0), "id");
-	other_item = jint(
+	stage = lf_jint(st, "id");
+	item = lf_jint(json_array_get(json_object_get(st, "touchpoints"), 0), "id");
+	other_item = lf_jint(
 	    json_array_get(
 		json_object_get(json_array_get(json_object_get(j, "stages"), 0), "solutions"), 0),
 	    "id");
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"item_id\":%lld}", (long long)item);
 	j = hcall(h, "PATCH", path, U_ANALYST, body, NULL, 200);
-	assert_int_equal(jint(j, "stage_id"), stage);
-	assert_int_equal(jint(j, "item_id"), item);
+	assert_int_equal(lf_jint(j, "stage_id"), stage);
+	assert_int_equal(lf_jint(j, "item_id"), item);
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"item_id\":%lld}", (long long)other_item);
-	expect_pointer("PATCH", path, U_ANALYST, body, 422, "/item_id");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, body, 422, "/item_id");
 	snprintf(body, sizeof(body), "{\"stage_id\":%lld,\"item_id\":%lld}", (long long)stage,
 		 (long long)other_item);
-	expect_pointer("PATCH", path, U_ANALYST, body, 422, "/item_id");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, body, 422, "/item_id");
 	j = hcall(h, "PATCH", path, U_ANALYST, "{\"stage_id\":null}", NULL, 200);
 	assert_true(json_is_null(json_object_get(j, "stage_id")));
 	assert_true(json_is_null(json_object_get(j, "item_id")));
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"stage_id\":%lld}", (long long)stage);
 	j = hcall(h, "PATCH", path, U_ANALYST, body, NULL, 200);
-	assert_int_equal(jint(j, "stage_id"), stage);
+	assert_int_equal(lf_jint(j, "stage_id"), stage);
 	assert_true(json_is_null(json_object_get(j, "item_id")));
 	json_decref(j);
 	snprintf(body, sizeof(body),
@@ -532,7 +488,7 @@ test_factor_lifecycle(void **state)
 		 "\"stage_id\":%lld,\"item_id\":%lld}",
 		 (long long)prices, (long long)stage, (long long)item);
 	j = hcall(h, "POST", FACT, U_ANALYST, body, NULL, 201);
-	assert_int_equal(jint(j, "item_id"), item);
+	assert_int_equal(lf_jint(j, "item_id"), item);
 	json_decref(j);
 	assert_true(audit_count("loyalty_factor", "update") >= 5);
 }
@@ -546,44 +502,45 @@ test_validation(void **state)
 	json_t *j;
 
 	(void)state;
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"\"}}", 422, "/name/ru");
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"   \"}}", 422, "/name/ru");
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"en\":\"Only English\"}}", 422,
-		       "/name/ru");
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"ru\":null}}", 422, "/name/ru");
-	expect_pointer("POST", COMP, U_ANALYST, "{}", 422, "/name");
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":\"Просто строка\"}", 422, "/name");
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\",\"de\":\"y\"}}", 422,
-		       "/name/de");
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"weight\":-1}", 422,
-		       "/weight");
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"weight\":\"1\"}", 422,
-		       "/weight");
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"colour\":\"red\"}", 422,
-		       "/colour");
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"code\":\"Bad Code\"}",
-		       422, "/code");
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"position\":0}", 422,
-		       "/position");
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"active\":false}", 422,
-		       "/active");
-	expect_pointer("POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\\u0001\"}}", 422,
-		       "/name/ru");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"\"}}", 422, "/name/ru");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"   \"}}", 422,
+			  "/name/ru");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST, "{\"name\":{\"en\":\"Only English\"}}", 422,
+			  "/name/ru");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST, "{\"name\":{\"ru\":null}}", 422, "/name/ru");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST, "{}", 422, "/name");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST, "{\"name\":\"Просто строка\"}", 422, "/name");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\",\"de\":\"y\"}}", 422,
+			  "/name/de");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"weight\":-1}",
+			  422, "/weight");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"weight\":\"1\"}",
+			  422, "/weight");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST,
+			  "{\"name\":{\"ru\":\"x\"},\"colour\":\"red\"}", 422, "/colour");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST,
+			  "{\"name\":{\"ru\":\"x\"},\"code\":\"Bad Code\"}", 422, "/code");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"position\":0}",
+			  422, "/position");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"active\":false}",
+			  422, "/active");
+	lf_expect_pointer(h, "POST", COMP, U_ANALYST, "{\"name\":{\"ru\":\"x\\u0001\"}}", 422,
+			  "/name/ru");
 	snprintf(path, sizeof(path), COMP "/%lld", (long long)terms);
-	expect_pointer("PATCH", path, U_ANALYST, "{\"weight\":-0.5}", 422, "/weight");
-	expect_pointer("PATCH", path, U_ANALYST, "{\"name\":null}", 422, "/name");
-	expect_pointer("PATCH", path, U_ANALYST, "{\"name\":{\"ru\":\"\"}}", 422, "/name/ru");
-	expect_pointer("PATCH", path, U_ANALYST, "{\"description\":{\"en\":5}}", 422,
-		       "/description/en");
-	expect_pointer("PATCH", path, U_ANALYST, "{\"active\":\"no\"}", 422, "/active");
-	expect_pointer("PATCH", path, U_ANALYST, "{\"id\":7}", 422, "/id");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, "{\"weight\":-0.5}", 422, "/weight");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, "{\"name\":null}", 422, "/name");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, "{\"name\":{\"ru\":\"\"}}", 422, "/name/ru");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, "{\"description\":{\"en\":5}}", 422,
+			  "/description/en");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, "{\"active\":\"no\"}", 422, "/active");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, "{\"id\":7}", 422, "/id");
 	assert_int_equal(hjson(h, "PATCH", path, U_ANALYST, "{\"weight\":", &r), 400);
 	hresp_free(&r);
 	assert_int_equal(hjson(h, "PATCH", path, U_ANALYST, "[1]", &r), 422);
 	hresp_free(&r);
 	/* Nothing of a refused patch is saved. */
-	expect_pointer("PATCH", path, U_ANALYST, "{\"weight\":7,\"name\":{\"ru\":\" \"}}", 422,
-		       "/name/ru");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, "{\"weight\":7,\"name\":{\"ru\":\" \"}}",
+			  422, "/name/ru");
 	j = hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200);
 	assert_true(json_number_value(json_object_get(j, "weight")) == 1.0);
 	json_decref(j);
@@ -592,57 +549,57 @@ test_validation(void **state)
 	snprintf(body, sizeof(body),
 		 "{\"component_id\":%lld,\"text\":{\"ru\":\"x\"},\"polarity\":\"x\"}",
 		 (long long)terms);
-	expect_pointer("POST", FACT, U_ANALYST, body, 422, "/polarity");
+	lf_expect_pointer(h, "POST", FACT, U_ANALYST, body, 422, "/polarity");
 	snprintf(body, sizeof(body),
 		 "{\"component_id\":%lld,\"text\":{\"ru\":\"x\"},\"polarity\":\"−\"}",
 		 (long long)terms);
-	expect_pointer("POST", FACT, U_ANALYST, body, 422, "/polarity");
+	lf_expect_pointer(h, "POST", FACT, U_ANALYST, body, 422, "/polarity");
 	snprintf(body, sizeof(body),
 		 "{\"component_id\":%lld,\"text\":{\"ru\":\"x\"},\"polarity\":1}",
 		 (long long)terms);
-	expect_pointer("POST", FACT, U_ANALYST, body, 422, "/polarity");
-	expect_pointer("POST", FACT, U_ANALYST, "{\"text\":{\"ru\":\"x\"},\"polarity\":\"+\"}", 422,
-		       "/component_id");
-	expect_pointer("POST", FACT, U_ANALYST,
-		       "{\"component_id\":99999999,\"text\":{\"ru\":\"x\"},\"polarity\":\"+\"}",
-		       422, "/component_id");
+	lf_expect_pointer(h, "POST", FACT, U_ANALYST, body, 422, "/polarity");
+	lf_expect_pointer(h, "POST", FACT, U_ANALYST,
+			  "{\"text\":{\"ru\":\"x\"},\"polarity\":\"+\"}", 422, "/component_id");
+	lf_expect_pointer(h, "POST", FACT, U_ANALYST,
+			  "{\"component_id\":99999999,\"text\":{\"ru\":\"x\"},\"polarity\":\"+\"}",
+			  422, "/component_id");
 	snprintf(body, sizeof(body),
 		 "{\"component_id\":%lld,\"text\":{\"ru\":\"\"},\"polarity\":\"+\"}",
 		 (long long)terms);
-	expect_pointer("POST", FACT, U_ANALYST, body, 422, "/text/ru");
+	lf_expect_pointer(h, "POST", FACT, U_ANALYST, body, 422, "/text/ru");
 	snprintf(body, sizeof(body),
 		 "{\"component_id\":%lld,\"text\":{\"ru\":\"x\"},\"polarity\":\"+\",\"stage_id\":"
 		 "99999999}",
 		 (long long)terms);
-	expect_pointer("POST", FACT, U_ANALYST, body, 422, "/stage_id");
+	lf_expect_pointer(h, "POST", FACT, U_ANALYST, body, 422, "/stage_id");
 	snprintf(body, sizeof(body),
 		 "{\"component_id\":%lld,\"text\":{\"ru\":\"x\"},\"polarity\":\"+\",\"item_id\":0}",
 		 (long long)terms);
-	expect_pointer("POST", FACT, U_ANALYST, body, 422, "/item_id");
+	lf_expect_pointer(h, "POST", FACT, U_ANALYST, body, 422, "/item_id");
 	/* A component of another workspace is not one of this workspace's: 422 like unknown. */
 	j = hcall(h, "GET", WS_OTHER "/loyalty/components", U_OTHER, NULL, NULL, 200);
-	foreign_comp = jint(json_array_get(json_object_get(j, "items"), 0), "id");
+	foreign_comp = lf_jint(json_array_get(json_object_get(j, "items"), 0), "id");
 	json_decref(j);
 	snprintf(body, sizeof(body),
 		 "{\"component_id\":%lld,\"text\":{\"ru\":\"x\"},\"polarity\":\"+\"}",
 		 (long long)foreign_comp);
-	expect_pointer("POST", FACT, U_ANALYST, body, 422, "/component_id");
+	lf_expect_pointer(h, "POST", FACT, U_ANALYST, body, 422, "/component_id");
 	snprintf(body, sizeof(body), "{\"component_id\":%lld,\"ids\":[]}", (long long)foreign_comp);
-	expect_pointer("POST", FACT "/order", U_ANALYST, body, 422, "/component_id");
+	lf_expect_pointer(h, "POST", FACT "/order", U_ANALYST, body, 422, "/component_id");
 	json_decref(hcall(h, "GET", FACT "?component_id=abc", U_VIEWER, NULL, NULL, 422));
 	json_decref(hcall(h, "GET", COMP "?include_retired=maybe", U_VIEWER, NULL, NULL, 422));
 
 	/* Settings. */
-	expect_pointer("PATCH", SET, U_ANALYST, "{\"score_min\":5}", 422, "/score_min");
-	expect_pointer("PATCH", SET, U_ANALYST, "{\"score_max\":1}", 422, "/score_max");
-	expect_pointer("PATCH", SET, U_ANALYST, "{\"score_max\":101}", 422, "/score_max");
-	expect_pointer("PATCH", SET, U_ANALYST, "{\"score_min\":-1}", 422, "/score_min");
-	expect_pointer("PATCH", SET, U_ANALYST, "{\"factor_window_months\":0}", 422,
-		       "/factor_window_months");
-	expect_pointer("PATCH", SET, U_ANALYST, "{\"factor_window_months\":121}", 422,
-		       "/factor_window_months");
-	expect_pointer("PATCH", SET, U_ANALYST, "{\"score_min\":1.5}", 422, "/score_min");
-	expect_pointer("PATCH", SET, U_ANALYST, "{\"scale\":10}", 422, "/scale");
+	lf_expect_pointer(h, "PATCH", SET, U_ANALYST, "{\"score_min\":5}", 422, "/score_min");
+	lf_expect_pointer(h, "PATCH", SET, U_ANALYST, "{\"score_max\":1}", 422, "/score_max");
+	lf_expect_pointer(h, "PATCH", SET, U_ANALYST, "{\"score_max\":101}", 422, "/score_max");
+	lf_expect_pointer(h, "PATCH", SET, U_ANALYST, "{\"score_min\":-1}", 422, "/score_min");
+	lf_expect_pointer(h, "PATCH", SET, U_ANALYST, "{\"factor_window_months\":0}", 422,
+			  "/factor_window_months");
+	lf_expect_pointer(h, "PATCH", SET, U_ANALYST, "{\"factor_window_months\":121}", 422,
+			  "/factor_window_months");
+	lf_expect_pointer(h, "PATCH", SET, U_ANALYST, "{\"score_min\":1.5}", 422, "/score_min");
+	lf_expect_pointer(h, "PATCH", SET, U_ANALYST, "{\"scale\":10}", 422, "/scale");
 }
 
 static void
@@ -653,32 +610,32 @@ test_settings_and_scale(void **state)
 
 	(void)state;
 	j = hcall(h, "GET", SET, U_VIEWER, NULL, NULL, 200);
-	assert_int_equal(jint(j, "score_min"), 1);
-	assert_int_equal(jint(j, "score_max"), 5);
-	assert_int_equal(jint(j, "factor_window_months"), 12);
+	assert_int_equal(lf_jint(j, "score_min"), 1);
+	assert_int_equal(lf_jint(j, "score_max"), 5);
+	assert_int_equal(lf_jint(j, "factor_window_months"), 12);
 	json_decref(j);
 	j = hcall(h, "PATCH", SET, U_OWNER,
 		  "{\"score_min\":0,\"score_max\":10,\"factor_window_months\":6}", NULL, 200);
-	assert_int_equal(jint(j, "score_min"), 0);
-	assert_int_equal(jint(j, "score_max"), 10);
-	assert_int_equal(jint(j, "factor_window_months"), 6);
+	assert_int_equal(lf_jint(j, "score_min"), 0);
+	assert_int_equal(lf_jint(j, "score_max"), 10);
+	assert_int_equal(lf_jint(j, "factor_window_months"), 6);
 	json_decref(j);
 	assert_true(audit_count("loyalty_settings", "update") >= 1);
 	/* Stored scores 2 and 7: a scale they fall outside of is refused, naming the bound. */
 	store_score("scale-2", shipment, 2, 0);
 	store_score("scale-7", shipment, 7, 0);
-	expect_pointer("PATCH", SET, U_ANALYST, "{\"score_max\":5}", 409, "/score_max");
-	expect_pointer("PATCH", SET, U_ANALYST, "{\"score_min\":3}", 409, "/score_min");
-	expect_pointer("PATCH", SET, U_ANALYST, "{\"score_min\":1,\"score_max\":6}", 409,
-		       "/score_max");
+	lf_expect_pointer(h, "PATCH", SET, U_ANALYST, "{\"score_max\":5}", 409, "/score_max");
+	lf_expect_pointer(h, "PATCH", SET, U_ANALYST, "{\"score_min\":3}", 409, "/score_min");
+	lf_expect_pointer(h, "PATCH", SET, U_ANALYST, "{\"score_min\":1,\"score_max\":6}", 409,
+			  "/score_max");
 	j = hcall(h, "GET", SET, U_VIEWER, NULL, NULL, 200);
-	assert_int_equal(jint(j, "score_min"), 0);
-	assert_int_equal(jint(j, "score_max"), 10);
+	assert_int_equal(lf_jint(j, "score_min"), 0);
+	assert_int_equal(lf_jint(j, "score_max"), 10);
 	json_decref(j);
 	/* A scale that holds them is fine, and so is a window change alone. */
 	j = hcall(h, "PATCH", SET, U_ANALYST, "{\"score_min\":2,\"score_max\":7}", NULL, 200);
-	assert_int_equal(jint(j, "score_min"), 2);
-	assert_int_equal(jint(j, "score_max"), 7);
+	assert_int_equal(lf_jint(j, "score_min"), 2);
+	assert_int_equal(lf_jint(j, "score_max"), 7);
 	json_decref(j);
 	json_decref(hcall(h, "PATCH", SET, U_ANALYST, "{\"factor_window_months\":12}", NULL, 200));
 	/* Back to the default for the other tests (the scores stay inside 1–10). */
@@ -696,7 +653,7 @@ test_roles(void **state)
 
 	(void)state;
 	j = hcall(h, "GET", FACT, U_VIEWER, NULL, NULL, 200);
-	fid = jint(json_array_get(json_object_get(j, "items"), 0), "id");
+	fid = lf_jint(json_array_get(json_object_get(j, "items"), 0), "id");
 	json_decref(j);
 	snprintf(path, sizeof(path), COMP "/%lld", (long long)terms);
 	snprintf(fpath, sizeof(fpath), FACT "/%lld", (long long)fid);
@@ -736,8 +693,8 @@ test_foreign_ids(void **state)
 
 	(void)state;
 	j = hcall(h, "GET", WS_OTHER "/loyalty/catalogue", U_OTHER, NULL, NULL, 200);
-	comp = jint(json_array_get(json_object_get(j, "components"), 0), "id");
-	fact = jint(
+	comp = lf_jint(json_array_get(json_object_get(j, "components"), 0), "id");
+	fact = lf_jint(
 	    json_array_get(
 		json_object_get(json_array_get(json_object_get(j, "components"), 0), "factors"), 0),
 	    "id");

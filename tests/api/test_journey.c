@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "loyalty_fixtures.h"
 
 #define WS	 "/api/v1/workspaces/acme"
 #define WS_OTHER "/api/v1/workspaces/other"
@@ -33,54 +34,6 @@
 
 static struct harness *h;
 
-/* hcall with a printf-formatted path. */
-static json_t *__attribute__((format(printf, 6, 7)))
-callf(const char *method, int user, const char *body, const char *const *hdrs, long status,
-      const char *fmt, ...)
-{
-	char path[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	return hcall(h, method, path, user, body, hdrs, status);
-}
-
-/* Asserts that method path answers status and names pointer. */
-static void
-expect_pointer(const char *method, const char *path, int user, const char *body, long status,
-	       const char *pointer)
-{
-	struct hresp r;
-
-	assert_int_equal(hjson(h, method, path, user, body, &r), status);
-	if (!hresp_has_pointer(&r, pointer))
-		fprintf(stderr, "# expected pointer %s in %s\n", pointer, r.body);
-	assert_true(hresp_has_pointer(&r, pointer));
-	hresp_free(&r);
-}
-
-/* Integer member key of j. */
-static int64_t
-jint(json_t *j, const char *key)
-{
-	return json_integer_value(json_object_get(j, key));
-}
-
-/* String member path "a/b" of j ("name/ru"). */
-static const char *
-jstr(json_t *j, const char *path)
-{
-	char key[64];
-	const char *slash = strchr(path, '/');
-
-	if (slash == NULL)
-		return json_string_value(json_object_get(j, path));
-	snprintf(key, sizeof(key), "%.*s", (int)(slash - path), path);
-	return jstr(json_object_get(j, key), slash + 1);
-}
-
 /* The stage with code in a map answer (borrowed), or NULL. */
 static json_t *
 stage_of(json_t *map, const char *code)
@@ -89,7 +42,7 @@ stage_of(json_t *map, const char *code)
 	size_t i;
 
 	json_array_foreach(json_object_get(map, "stages"), i,
-			   st) if (strcmp(jstr(st, "code"), code) == 0) return st;
+			   st) if (strcmp(lf_jstr(st, "code"), code) == 0) return st;
 	return NULL;
 }
 
@@ -101,7 +54,7 @@ stage_ids(const char *path, int user, int64_t *ids, size_t max)
 	size_t i, n = 0;
 
 	json_array_foreach(json_object_get(j, "stages"), i, st) if (n < max) ids[n++] =
-	    jint(st, "id");
+	    lf_jint(st, "id");
 	json_decref(j);
 	return n;
 }
@@ -125,42 +78,44 @@ assert_seed_map(json_t *j)
 {
 	json_t *stages = json_object_get(j, "stages");
 
-	assert_int_equal(jint(j, "window_months"), 12);
+	assert_int_equal(lf_jint(j, "window_months"), 12);
 	assert_int_equal(json_array_size(stages), 5);
 	for (size_t s = 0; s < 5; s++) {
 		json_t *st = json_array_get(stages, s), *tp = json_object_get(st, "touchpoints"),
 		       *so = json_object_get(st, "solutions"),
 		       *fig = json_object_get(st, "figures");
 
-		assert_string_equal(jstr(st, "code"), seed[s].code);
-		assert_string_equal(jstr(st, "name/ru"), seed[s].ru);
-		assert_string_equal(jstr(st, "name/en"), seed[s].en);
-		assert_true(strlen(jstr(st, "goal/ru")) > 0);
-		assert_true(strlen(jstr(st, "goal/en")) > 0);
-		assert_true(strlen(jstr(st, "questions/ru")) > 0);
-		assert_true(strlen(jstr(st, "questions/en")) > 0);
-		assert_int_equal(jint(st, "position"), (int64_t)s + 1);
+		assert_string_equal(lf_jstr(st, "code"), seed[s].code);
+		assert_string_equal(lf_jstr(st, "name/ru"), seed[s].ru);
+		assert_string_equal(lf_jstr(st, "name/en"), seed[s].en);
+		assert_true(strlen(lf_jstr(st, "goal/ru")) > 0);
+		assert_true(strlen(lf_jstr(st, "goal/en")) > 0);
+		assert_true(strlen(lf_jstr(st, "questions/ru")) > 0);
+		assert_true(strlen(lf_jstr(st, "questions/en")) > 0);
+		assert_int_equal(lf_jint(st, "position"), (int64_t)s + 1);
 		assert_int_equal(json_array_size(tp), seed[s].touchpoints);
 		assert_int_equal(json_array_size(so), seed[s].solutions);
-		assert_string_equal(jstr(json_array_get(tp, 0), "name/en"),
+		assert_string_equal(lf_jstr(json_array_get(tp, 0), "name/en"),
 				    seed[s].first_touchpoint_en);
 		for (size_t i = 0; i < json_array_size(tp); i++) {
-			assert_string_equal(jstr(json_array_get(tp, i), "kind"), "touchpoint");
-			assert_int_equal(jint(json_array_get(tp, i), "position"), (int64_t)i + 1);
-			assert_int_equal(jint(json_array_get(tp, i), "stage_id"), jint(st, "id"));
+			assert_string_equal(lf_jstr(json_array_get(tp, i), "kind"), "touchpoint");
+			assert_int_equal(lf_jint(json_array_get(tp, i), "position"),
+					 (int64_t)i + 1);
+			assert_int_equal(lf_jint(json_array_get(tp, i), "stage_id"),
+					 lf_jint(st, "id"));
 		}
 		for (size_t i = 0; i < json_array_size(so); i++)
-			assert_string_equal(jstr(json_array_get(so, i), "kind"), "solution");
-		assert_int_equal(jint(fig, "signals"), 0);
+			assert_string_equal(lf_jstr(json_array_get(so, i), "kind"), "solution");
+		assert_int_equal(lf_jint(fig, "signals"), 0);
 		assert_true(json_is_null(json_object_get(fig, "negative_share")));
 		assert_true(json_is_null(json_object_get(fig, "component_mean")));
-		assert_int_equal(jint(fig, "component_n"), 0);
+		assert_int_equal(lf_jint(fig, "component_n"), 0);
 	}
 	assert_string_equal(
-	    jstr(json_array_get(json_object_get(json_array_get(stages, 0), "solutions"), 1),
-		 "name/ru"),
+	    lf_jstr(json_array_get(json_object_get(json_array_get(stages, 0), "solutions"), 1),
+		    "name/ru"),
 	    "Контекстная реклама (PPC)");
-	assert_string_equal(jstr(json_array_get(stages, 1), "goal/en"),
+	assert_string_equal(lf_jstr(json_array_get(stages, 1), "goal/en"),
 			    "Choose the service with the best price and quality");
 }
 
@@ -199,65 +154,67 @@ test_stage_lifecycle(void **state)
 			       "\"goal\":{\"ru\":\"Вернуть клиента\"}}",
 			       &r),
 			 201);
-	id = jint(r.json, "id");
+	id = lf_jint(r.json, "id");
 	loc = hresp_header(&r, "Location");
 	snprintf(body, sizeof(body), STAGES "/%lld", (long long)id);
 	assert_string_equal(loc, body);
 	free(loc);
 	snprintf(body, sizeof(body), "s%lld", (long long)id);
-	assert_string_equal(jstr(r.json, "code"), body);
-	assert_int_equal(jint(r.json, "position"), 6);
-	assert_string_equal(jstr(r.json, "goal/en"), "Вернуть клиента");
+	assert_string_equal(lf_jstr(r.json, "code"), body);
+	assert_int_equal(lf_jint(r.json, "position"), 6);
+	assert_string_equal(lf_jstr(r.json, "goal/en"), "Вернуть клиента");
 	assert_true(json_is_null(json_object_get(r.json, "questions")));
 	assert_int_equal(json_array_size(json_object_get(r.json, "touchpoints")), 0);
-	assert_int_equal(jint(json_object_get(r.json, "figures"), "signals"), 0);
+	assert_int_equal(lf_jint(json_object_get(r.json, "figures"), "signals"), 0);
 	hresp_free(&r);
-	json_decref(callf("GET", U_VIEWER, NULL, NULL, 200, STAGES "/%lld", (long long)id));
+	json_decref(lf_callf(h, "GET", U_VIEWER, NULL, NULL, 200, STAGES "/%lld", (long long)id));
 
 	/* Patch with If-Match; a stale version is refused. */
-	j = callf("PATCH", U_OWNER,
-		  "{\"name\":{\"ru\":\"Возврат клиента\"},\"questions\":{\"ru\":\"Почему ушли?\","
-		  "\"en\":\"Why did they leave?\"},\"code\":\"winback\"}",
-		  match1, 200, STAGES "/%lld", (long long)id);
-	assert_string_equal(jstr(j, "name/en"), "Win-back");
-	assert_string_equal(jstr(j, "questions/en"), "Why did they leave?");
-	assert_string_equal(jstr(j, "code"), "winback");
-	assert_int_equal(jint(j, "version"), 2);
+	j = lf_callf(
+	    h, "PATCH", U_OWNER,
+	    "{\"name\":{\"ru\":\"Возврат клиента\"},\"questions\":{\"ru\":\"Почему ушли?\","
+	    "\"en\":\"Why did they leave?\"},\"code\":\"winback\"}",
+	    match1, 200, STAGES "/%lld", (long long)id);
+	assert_string_equal(lf_jstr(j, "name/en"), "Win-back");
+	assert_string_equal(lf_jstr(j, "questions/en"), "Why did they leave?");
+	assert_string_equal(lf_jstr(j, "code"), "winback");
+	assert_int_equal(lf_jint(j, "version"), 2);
 	json_decref(j);
-	json_decref(
-	    callf("PATCH", U_OWNER, "{\"goal\":null}", match1, 412, STAGES "/%lld", (long long)id));
-	expect_pointer("POST", STAGES, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"code\":\"search\"}",
-		       409, "/code");
+	json_decref(lf_callf(h, "PATCH", U_OWNER, "{\"goal\":null}", match1, 412, STAGES "/%lld",
+			     (long long)id));
+	lf_expect_pointer(h, "POST", STAGES, U_ANALYST,
+			  "{\"name\":{\"ru\":\"x\"},\"code\":\"search\"}", 409, "/code");
 
 	/* Move it first, then put the order back. */
-	j = callf("PATCH", U_ANALYST, "{\"position\":1}", NULL, 200, STAGES "/%lld", (long long)id);
-	assert_int_equal(jint(j, "position"), 1);
+	j = lf_callf(h, "PATCH", U_ANALYST, "{\"position\":1}", NULL, 200, STAGES "/%lld",
+		     (long long)id);
+	assert_int_equal(lf_jint(j, "position"), 1);
 	json_decref(j);
 	n = stage_ids(MAP, U_VIEWER, ids, 16);
 	assert_int_equal(n, 6);
 	assert_int_equal(ids[0], id);
 	search = ids[1];
-	j = callf("GET", U_VIEWER, NULL, NULL, 200, STAGES "/%lld", (long long)search);
-	assert_int_equal(jint(j, "position"), 2);
-	assert_int_equal(jint(j, "version"), 2);
+	j = lf_callf(h, "GET", U_VIEWER, NULL, NULL, 200, STAGES "/%lld", (long long)search);
+	assert_int_equal(lf_jint(j, "position"), 2);
+	assert_int_equal(lf_jint(j, "version"), 2);
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"ids\":[%lld,%lld,%lld,%lld,%lld,%lld]}", (long long)ids[1],
 		 (long long)ids[2], (long long)ids[3], (long long)ids[4], (long long)ids[5],
 		 (long long)ids[0]);
 	j = hcall(h, "POST", STAGES "/order", U_OWNER, body, NULL, 200);
-	assert_string_equal(jstr(json_array_get(json_object_get(j, "stages"), 0), "code"),
+	assert_string_equal(lf_jstr(json_array_get(json_object_get(j, "stages"), 0), "code"),
 			    "search");
-	assert_string_equal(jstr(json_array_get(json_object_get(j, "stages"), 5), "code"),
+	assert_string_equal(lf_jstr(json_array_get(json_object_get(j, "stages"), 5), "code"),
 			    "winback");
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"ids\":[%lld,%lld]}", (long long)ids[1], (long long)ids[0]);
-	expect_pointer("POST", STAGES "/order", U_OWNER, body, 422, "/ids");
-	expect_pointer("POST", STAGES "/order", U_OWNER, "{\"ids\":5}", 422, "/ids");
-	expect_pointer("POST", STAGES "/order", U_OWNER, "{\"ids\":[0]}", 422, "/ids/0");
+	lf_expect_pointer(h, "POST", STAGES "/order", U_OWNER, body, 422, "/ids");
+	lf_expect_pointer(h, "POST", STAGES "/order", U_OWNER, "{\"ids\":5}", 422, "/ids");
+	lf_expect_pointer(h, "POST", STAGES "/order", U_OWNER, "{\"ids\":[0]}", 422, "/ids/0");
 
 	/* Archive: hidden from the map, shown with include_archived; order skips it. */
-	j = callf("PATCH", U_ANALYST, "{\"archived\":true}", NULL, 200, STAGES "/%lld",
-		  (long long)id);
+	j = lf_callf(h, "PATCH", U_ANALYST, "{\"archived\":true}", NULL, 200, STAGES "/%lld",
+		     (long long)id);
 	assert_true(json_is_true(json_object_get(j, "archived")));
 	json_decref(j);
 	assert_int_equal(stage_ids(MAP, U_VIEWER, ids, 16), 5);
@@ -265,18 +222,18 @@ test_stage_lifecycle(void **state)
 	/* No new factor ties to an archived stage. */
 	j = hcall(h, "GET", WS "/loyalty/factors", U_VIEWER, NULL, NULL, 200);
 	snprintf(path, sizeof(path), WS "/loyalty/factors/%lld",
-		 (long long)jint(json_array_get(json_object_get(j, "items"), 0), "id"));
+		 (long long)lf_jint(json_array_get(json_object_get(j, "items"), 0), "id"));
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"stage_id\":%lld}", (long long)id);
-	expect_pointer("PATCH", path, U_ANALYST, body, 422, "/stage_id");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, body, 422, "/stage_id");
 	n = stage_ids(MAP, U_VIEWER, ids, 16);
 	snprintf(body, sizeof(body), "{\"ids\":[%lld,%lld,%lld,%lld,%lld]}", (long long)ids[0],
 		 (long long)ids[1], (long long)ids[2], (long long)ids[3], (long long)ids[4]);
 	json_decref(hcall(h, "POST", STAGES "/order", U_OWNER, body, NULL, 200));
-	j = callf("PATCH", U_ANALYST, "{\"archived\":false}", NULL, 200, STAGES "/%lld",
-		  (long long)id);
+	j = lf_callf(h, "PATCH", U_ANALYST, "{\"archived\":false}", NULL, 200, STAGES "/%lld",
+		     (long long)id);
 	assert_true(json_is_false(json_object_get(j, "archived")));
-	assert_int_equal(jint(j, "position"), 6);
+	assert_int_equal(lf_jint(j, "position"), 6);
 	json_decref(j);
 	assert_int_equal(stage_ids(MAP, U_VIEWER, ids, 16), 6);
 	(void)n;
@@ -293,7 +250,7 @@ test_items(void **state)
 
 	(void)state;
 	j = hcall(h, "GET", MAP, U_VIEWER, NULL, NULL, 200);
-	stage = jint(stage_of(j, "retention"), "id");
+	stage = lf_jint(stage_of(j, "retention"), "id");
 	json_decref(j);
 	snprintf(path, sizeof(path), STAGES "/%lld/items", (long long)stage);
 	assert_int_equal(hjson(h, "POST", path, U_ANALYST,
@@ -301,43 +258,44 @@ test_items(void **state)
 			       "\"en\":\"Webinars\"}}",
 			       &r),
 			 201);
-	id = jint(r.json, "id");
+	id = lf_jint(r.json, "id");
 	loc = hresp_header(&r, "Location");
 	snprintf(path, sizeof(path), ITEMS "/%lld", (long long)id);
 	assert_string_equal(loc, path);
 	free(loc);
-	assert_int_equal(jint(r.json, "position"), 4);
-	assert_int_equal(jint(r.json, "stage_id"), stage);
-	assert_string_equal(jstr(r.json, "kind"), "touchpoint");
-	assert_int_equal(jint(r.json, "signals"), 0);
+	assert_int_equal(lf_jint(r.json, "position"), 4);
+	assert_int_equal(lf_jint(r.json, "stage_id"), stage);
+	assert_string_equal(lf_jstr(r.json, "kind"), "touchpoint");
+	assert_int_equal(lf_jint(r.json, "signals"), 0);
 	hresp_free(&r);
 	snprintf(path, sizeof(path), STAGES "/%lld/items", (long long)stage);
 	j = hcall(h, "POST", path, U_ANALYST,
 		  "{\"kind\":\"solution\",\"name\":{\"ru\":\"Клуб клиентов\"},\"position\":1}",
 		  NULL, 201);
-	first = jint(j, "id");
-	assert_int_equal(jint(j, "position"), 1);
+	first = lf_jint(j, "id");
+	assert_int_equal(lf_jint(j, "position"), 1);
 	json_decref(j);
 	j = hcall(h, "GET", MAP, U_VIEWER, NULL, NULL, 200);
 	st = stage_of(j, "retention");
 	assert_int_equal(json_array_size(json_object_get(st, "touchpoints")), 4);
 	assert_int_equal(json_array_size(json_object_get(st, "solutions")), 4);
-	assert_int_equal(jint(json_array_get(json_object_get(st, "solutions"), 0), "id"), first);
-	assert_int_equal(jint(json_array_get(json_object_get(st, "solutions"), 1), "position"), 2);
+	assert_int_equal(lf_jint(json_array_get(json_object_get(st, "solutions"), 0), "id"), first);
+	assert_int_equal(lf_jint(json_array_get(json_object_get(st, "solutions"), 1), "position"),
+			 2);
 	json_decref(j);
 
 	/* Patch with If-Match; archive hides it. */
-	j = callf("PATCH", U_OWNER, "{\"name\":{\"en\":\"Customer club\"},\"position\":3}", match1,
-		  200, ITEMS "/%lld", (long long)first);
-	assert_string_equal(jstr(j, "name/en"), "Customer club");
-	assert_string_equal(jstr(j, "name/ru"), "Клуб клиентов");
-	assert_int_equal(jint(j, "position"), 3);
-	assert_int_equal(jint(j, "version"), 2);
+	j = lf_callf(h, "PATCH", U_OWNER, "{\"name\":{\"en\":\"Customer club\"},\"position\":3}",
+		     match1, 200, ITEMS "/%lld", (long long)first);
+	assert_string_equal(lf_jstr(j, "name/en"), "Customer club");
+	assert_string_equal(lf_jstr(j, "name/ru"), "Клуб клиентов");
+	assert_int_equal(lf_jint(j, "position"), 3);
+	assert_int_equal(lf_jint(j, "version"), 2);
 	json_decref(j);
-	json_decref(callf("PATCH", U_OWNER, "{\"archived\":true}", match1, 412, ITEMS "/%lld",
-			  (long long)first));
-	json_decref(callf("PATCH", U_OWNER, "{\"archived\":true}", NULL, 200, ITEMS "/%lld",
-			  (long long)id));
+	json_decref(lf_callf(h, "PATCH", U_OWNER, "{\"archived\":true}", match1, 412, ITEMS "/%lld",
+			     (long long)first));
+	json_decref(lf_callf(h, "PATCH", U_OWNER, "{\"archived\":true}", NULL, 200, ITEMS "/%lld",
+			     (long long)id));
 	j = hcall(h, "GET", MAP, U_VIEWER, NULL, NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(stage_of(j, "retention"), "touchpoints")),
 			 3);
@@ -346,33 +304,35 @@ test_items(void **state)
 	assert_int_equal(json_array_size(json_object_get(stage_of(j, "retention"), "touchpoints")),
 			 4);
 	json_decref(j);
-	j = callf("GET", U_VIEWER, NULL, NULL, 200, ITEMS "/%lld", (long long)id);
+	j = lf_callf(h, "GET", U_VIEWER, NULL, NULL, 200, ITEMS "/%lld", (long long)id);
 	assert_true(json_is_true(json_object_get(j, "archived")));
 	json_decref(j);
 
 	/* Validation. */
 	snprintf(path, sizeof(path), STAGES "/%lld/items", (long long)stage);
-	expect_pointer("POST", path, U_ANALYST, "{\"kind\":\"door\",\"name\":{\"ru\":\"x\"}}", 422,
-		       "/kind");
-	expect_pointer("POST", path, U_ANALYST, "{\"name\":{\"ru\":\"x\"}}", 422, "/kind");
-	expect_pointer("POST", path, U_ANALYST, "{\"kind\":\"solution\",\"name\":{\"ru\":\"\"}}",
-		       422, "/name/ru");
-	expect_pointer("POST", path, U_ANALYST, "{\"kind\":\"solution\"}", 422, "/name");
-	expect_pointer("POST", path, U_ANALYST,
-		       "{\"kind\":\"solution\",\"name\":{\"ru\":\"x\"},\"archived\":true}", 422,
-		       "/archived");
+	lf_expect_pointer(h, "POST", path, U_ANALYST, "{\"kind\":\"door\",\"name\":{\"ru\":\"x\"}}",
+			  422, "/kind");
+	lf_expect_pointer(h, "POST", path, U_ANALYST, "{\"name\":{\"ru\":\"x\"}}", 422, "/kind");
+	lf_expect_pointer(h, "POST", path, U_ANALYST,
+			  "{\"kind\":\"solution\",\"name\":{\"ru\":\"\"}}", 422, "/name/ru");
+	lf_expect_pointer(h, "POST", path, U_ANALYST, "{\"kind\":\"solution\"}", 422, "/name");
+	lf_expect_pointer(h, "POST", path, U_ANALYST,
+			  "{\"kind\":\"solution\",\"name\":{\"ru\":\"x\"},\"archived\":true}", 422,
+			  "/archived");
 	snprintf(path, sizeof(path), ITEMS "/%lld", (long long)first);
-	expect_pointer("PATCH", path, U_ANALYST, "{\"kind\":\"touchpoint\"}", 422, "/kind");
-	expect_pointer("PATCH", path, U_ANALYST, "{\"position\":0}", 422, "/position");
-	expect_pointer("PATCH", path, U_ANALYST, "{\"name\":{\"ru\":\" \"}}", 422, "/name/ru");
-	expect_pointer("PATCH", path, U_ANALYST, "{\"archived\":1}", 422, "/archived");
-	expect_pointer("POST", STAGES, U_ANALYST, "{\"name\":{\"ru\":\"\"}}", 422, "/name/ru");
-	expect_pointer("POST", STAGES, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"goal\":\"y\"}", 422,
-		       "/goal");
-	expect_pointer("POST", STAGES, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"code\":\"A\"}", 422,
-		       "/code");
-	expect_pointer("POST", STAGES, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"archived\":true}",
-		       422, "/archived");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, "{\"kind\":\"touchpoint\"}", 422, "/kind");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, "{\"position\":0}", 422, "/position");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, "{\"name\":{\"ru\":\" \"}}", 422,
+			  "/name/ru");
+	lf_expect_pointer(h, "PATCH", path, U_ANALYST, "{\"archived\":1}", 422, "/archived");
+	lf_expect_pointer(h, "POST", STAGES, U_ANALYST, "{\"name\":{\"ru\":\"\"}}", 422,
+			  "/name/ru");
+	lf_expect_pointer(h, "POST", STAGES, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"goal\":\"y\"}",
+			  422, "/goal");
+	lf_expect_pointer(h, "POST", STAGES, U_ANALYST, "{\"name\":{\"ru\":\"x\"},\"code\":\"A\"}",
+			  422, "/code");
+	lf_expect_pointer(h, "POST", STAGES, U_ANALYST,
+			  "{\"name\":{\"ru\":\"x\"},\"archived\":true}", 422, "/archived");
 	json_decref(hcall(h, "GET", MAP "?include_archived=perhaps", U_VIEWER, NULL, NULL, 422));
 }
 
@@ -385,8 +345,9 @@ test_roles_and_foreign_ids(void **state)
 
 	(void)state;
 	j = hcall(h, "GET", MAP, U_VIEWER, NULL, NULL, 200);
-	stage = jint(stage_of(j, "search"), "id");
-	item = jint(json_array_get(json_object_get(stage_of(j, "search"), "touchpoints"), 0), "id");
+	stage = lf_jint(stage_of(j, "search"), "id");
+	item =
+	    lf_jint(json_array_get(json_object_get(stage_of(j, "search"), "touchpoints"), 0), "id");
 	json_decref(j);
 	snprintf(spath, sizeof(spath), STAGES "/%lld", (long long)stage);
 	snprintf(ipath, sizeof(ipath), ITEMS "/%lld", (long long)item);
@@ -407,8 +368,9 @@ test_roles_and_foreign_ids(void **state)
 
 	/* Another workspace's stage and item: 404 on every route that names them. */
 	j = hcall(h, "GET", WS_OTHER "/journey", U_OTHER, NULL, NULL, 200);
-	fstage = jint(stage_of(j, "choice"), "id");
-	fitem = jint(json_array_get(json_object_get(stage_of(j, "choice"), "solutions"), 0), "id");
+	fstage = lf_jint(stage_of(j, "choice"), "id");
+	fitem =
+	    lf_jint(json_array_get(json_object_get(stage_of(j, "choice"), "solutions"), 0), "id");
 	json_decref(j);
 	snprintf(spath, sizeof(spath), STAGES "/%lld", (long long)fstage);
 	snprintf(ipath, sizeof(ipath), ITEMS "/%lld", (long long)fitem);
@@ -434,16 +396,16 @@ test_roles_and_foreign_ids(void **state)
 			n += (size_t)snprintf(body + n, sizeof(body) - n, ",%lld",
 					      (long long)ids[i]);
 		snprintf(body + n, sizeof(body) - n, "]}");
-		expect_pointer("POST", STAGES "/order", U_OWNER, body, 422, "/ids");
+		lf_expect_pointer(h, "POST", STAGES "/order", U_OWNER, body, 422, "/ids");
 	}
 	j = hcall(h, "GET", WS "/loyalty/factors", U_VIEWER, NULL, NULL, 200);
 	snprintf(spath, sizeof(spath), WS "/loyalty/factors/%lld",
-		 (long long)jint(json_array_get(json_object_get(j, "items"), 0), "id"));
+		 (long long)lf_jint(json_array_get(json_object_get(j, "items"), 0), "id"));
 	json_decref(j);
 	snprintf(ipath, sizeof(ipath), "{\"stage_id\":%lld}", (long long)fstage);
-	expect_pointer("PATCH", spath, U_OWNER, ipath, 422, "/stage_id");
+	lf_expect_pointer(h, "PATCH", spath, U_OWNER, ipath, 422, "/stage_id");
 	snprintf(ipath, sizeof(ipath), "{\"item_id\":%lld}", (long long)fitem);
-	expect_pointer("PATCH", spath, U_OWNER, ipath, 422, "/item_id");
+	lf_expect_pointer(h, "PATCH", spath, U_OWNER, ipath, 422, "/item_id");
 	/* Theirs are untouched. */
 	j = hcall(h, "GET", WS_OTHER "/journey", U_OTHER, NULL, NULL, 200);
 	assert_seed_map(j);
@@ -549,7 +511,7 @@ jint_stage(const char *ws, const char *code)
 
 	snprintf(path, sizeof(path), "%s/journey", ws);
 	j = hcall(h, "GET", path, U_ADMIN, NULL, NULL, 200);
-	id = jint(stage_of(j, code), "id");
+	id = lf_jint(stage_of(j, code), "id");
 	json_decref(j);
 	return id;
 }
@@ -564,7 +526,7 @@ account(const char *name)
 
 	snprintf(body, sizeof(body), "{\"name\":\"%s\"}", name);
 	j = hcall(h, "POST", FIG "/accounts", U_ADMIN, body, NULL, 201);
-	id = jint(j, "id");
+	id = lf_jint(j, "id");
 	json_decref(j);
 	return id;
 }
@@ -575,8 +537,8 @@ assert_figures(json_t *st, int64_t signals, int64_t negative, double share, doub
 {
 	json_t *f = json_object_get(st, "figures");
 
-	assert_int_equal(jint(f, "signals"), signals);
-	assert_int_equal(jint(f, "negative"), negative);
+	assert_int_equal(lf_jint(f, "signals"), signals);
+	assert_int_equal(lf_jint(f, "negative"), negative);
 	if (share < 0)
 		assert_true(json_is_null(json_object_get(f, "negative_share")));
 	else
@@ -586,7 +548,7 @@ assert_figures(json_t *st, int64_t signals, int64_t negative, double share, doub
 		assert_true(json_is_null(json_object_get(f, "component_mean")));
 	else
 		assert_true(json_number_value(json_object_get(f, "component_mean")) == mean);
-	assert_int_equal(jint(f, "component_n"), n);
+	assert_int_equal(lf_jint(f, "component_n"), n);
 }
 
 /* Signals of the item of stage st with English name en. */
@@ -599,8 +561,8 @@ item_signals(json_t *st, const char *en)
 
 	for (int k = 0; k < 2; k++)
 		json_array_foreach(json_object_get(st, kinds[k]), i,
-				   it) if (strcmp(jstr(it, "name/en"), en) ==
-					   0) return jint(it, "signals");
+				   it) if (strcmp(lf_jstr(it, "name/en"), en) ==
+					   0) return lf_jint(it, "signals");
 	fail_msg("no item %s", en);
 	return -1;
 }
@@ -643,28 +605,31 @@ test_figures(void **state)
 	j = hcall(h, "GET", FIG "/loyalty/catalogue", U_ADMIN, NULL, NULL, 200);
 	comps = json_object_get(j, "components");
 	for (int c = 0; c < 4; c++)
-		comp[c] = jint(json_array_get(comps, (size_t)c),
-			       "id"); /* terms service prices shipment */
-	f_neu = jint(json_array_get(json_object_get(json_array_get(comps, 0), "factors"), 4), "id");
-	f_pos = jint(json_array_get(json_object_get(json_array_get(comps, 2), "factors"), 2), "id");
-	f_neg = jint(json_array_get(json_object_get(json_array_get(comps, 3), "factors"), 0), "id");
+		comp[c] = lf_jint(json_array_get(comps, (size_t)c),
+				  "id"); /* terms service prices shipment */
+	f_neu =
+	    lf_jint(json_array_get(json_object_get(json_array_get(comps, 0), "factors"), 4), "id");
+	f_pos =
+	    lf_jint(json_array_get(json_object_get(json_array_get(comps, 2), "factors"), 2), "id");
+	f_neg =
+	    lf_jint(json_array_get(json_object_get(json_array_get(comps, 3), "factors"), 0), "id");
 	json_decref(j);
 	j = hcall(h, "GET", FIG "/journey", U_ADMIN, NULL, NULL, 200);
-	assert_string_equal(jstr(j, "window_start"), w);
-	purchase = jint(stage_of(j, "purchase"), "id");
-	choice = jint(stage_of(j, "choice"), "id");
-	website =
-	    jint(json_array_get(json_object_get(stage_of(j, "purchase"), "touchpoints"), 0), "id");
-	callcentre =
-	    jint(json_array_get(json_object_get(stage_of(j, "purchase"), "touchpoints"), 1), "id");
+	assert_string_equal(lf_jstr(j, "window_start"), w);
+	purchase = lf_jint(stage_of(j, "purchase"), "id");
+	choice = lf_jint(stage_of(j, "choice"), "id");
+	website = lf_jint(
+	    json_array_get(json_object_get(stage_of(j, "purchase"), "touchpoints"), 0), "id");
+	callcentre = lf_jint(
+	    json_array_get(json_object_get(stage_of(j, "purchase"), "touchpoints"), 1), "id");
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"stage_id\":%lld,\"item_id\":%lld}", (long long)purchase,
 		 (long long)callcentre);
-	json_decref(callf("PATCH", U_ADMIN, body, NULL, 200, FIG "/loyalty/factors/%lld",
-			  (long long)f_neg));
+	json_decref(lf_callf(h, "PATCH", U_ADMIN, body, NULL, 200, FIG "/loyalty/factors/%lld",
+			     (long long)f_neg));
 	snprintf(body, sizeof(body), "{\"stage_id\":%lld}", (long long)choice);
-	json_decref(callf("PATCH", U_ADMIN, body, NULL, 200, FIG "/loyalty/factors/%lld",
-			  (long long)f_pos));
+	json_decref(lf_callf(h, "PATCH", U_ADMIN, body, NULL, 200, FIG "/loyalty/factors/%lld",
+			     (long long)f_pos));
 	for (int i = 0; i < 4; i++) {
 		char name[32];
 
@@ -693,8 +658,8 @@ test_figures(void **state)
 		for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
 			store(ws, &set[i]);
 	}
-	json_decref(
-	    callf("DELETE", U_ADMIN, NULL, NULL, 204, FIG "/accounts/%lld", (long long)acc[3]));
+	json_decref(lf_callf(h, "DELETE", U_ADMIN, NULL, NULL, 204, FIG "/accounts/%lld",
+			     (long long)acc[3]));
 
 	j = hcall(h, "GET", FIG "/journey", U_ADMIN, NULL, NULL, 200);
 	/* purchase: A1/F_neg, A3/F_neg (both ties, once), A3/F_neu; shipment {2, 3}, terms {4}. */
@@ -711,15 +676,15 @@ test_figures(void **state)
 	json_decref(j);
 
 	/* A retired factor's observations still count; its tie no longer relates its component. */
-	json_decref(callf("PATCH", U_ADMIN, "{\"active\":false}", NULL, 200,
-			  FIG "/loyalty/factors/%lld", (long long)f_pos));
+	json_decref(lf_callf(h, "PATCH", U_ADMIN, "{\"active\":false}", NULL, 200,
+			     FIG "/loyalty/factors/%lld", (long long)f_pos));
 	j = hcall(h, "GET", FIG "/journey", U_ADMIN, NULL, NULL, 200);
 	/* choice keeps prices through A6's scores: the same figures. */
 	assert_figures(stage_of(j, "choice"), 2, 0, 0.0, 14.0 / 3.0, 3);
 	json_decref(j);
 	/* A retired component leaves the means. */
-	json_decref(callf("PATCH", U_ADMIN, "{\"active\":false}", NULL, 200,
-			  FIG "/loyalty/components/%lld", (long long)comp[0]));
+	json_decref(lf_callf(h, "PATCH", U_ADMIN, "{\"active\":false}", NULL, 200,
+			     FIG "/loyalty/components/%lld", (long long)comp[0]));
 	j = hcall(h, "GET", FIG "/journey", U_ADMIN, NULL, NULL, 200);
 	assert_figures(stage_of(j, "purchase"), 3, 2, 2.0 / 3.0, 2.5, 2);
 	json_decref(j);
@@ -727,7 +692,7 @@ test_figures(void **state)
 	json_decref(hcall(h, "PATCH", FIG "/loyalty/settings", U_ADMIN,
 			  "{\"factor_window_months\":1}", NULL, 200));
 	j = hcall(h, "GET", FIG "/journey", U_ADMIN, NULL, NULL, 200);
-	assert_int_equal(jint(j, "window_months"), 1);
+	assert_int_equal(lf_jint(j, "window_months"), 1);
 	assert_figures(stage_of(j, "purchase"), 2, 1, 0.5, 3.0, 1);
 	assert_figures(stage_of(j, "choice"), 0, 0, -1, -1, 0);
 	json_decref(j);
@@ -741,8 +706,8 @@ test_figures(void **state)
 		 "{\"source\":\"interview\",\"stage_id\":%lld,\"components\":[{\"component_id\":"
 		 "%lld,\"score\":4,\"factors\":[{\"factor_id\":%lld,\"evidence\":\"очереди\"}]}]}",
 		 (long long)jint_stage(FIG, "loyalty"), (long long)comp[3], (long long)f_neg);
-	json_decref(callf("POST", U_ADMIN, body, NULL, 201, FIG "/accounts/%lld/assessments",
-			  (long long)acc[0]));
+	json_decref(lf_callf(h, "POST", U_ADMIN, body, NULL, 201, FIG "/accounts/%lld/assessments",
+			     (long long)acc[0]));
 	j = hcall(h, "GET", FIG "/journey", U_ADMIN, NULL, NULL, 200);
 	st = stage_of(j, "purchase");
 	assert_figures(st, 3, 2, 2.0 / 3.0, 3.5, 2);

@@ -22,90 +22,12 @@
 
 #include "core/loyalty_index.h"
 #include "harness.h"
+#include "loyalty_fixtures.h"
 
 #define WS	 "/api/v1/workspaces/acme"
 #define BODY_MAX 4096
-#define EPS	 1e-9
 
 static struct harness *h;
-
-static struct db_sql sql_component =
-    DB_SQL("SELECT id FROM loyalty_components WHERE workspace_id = ?1 AND code = ?2");
-static struct db_sql sql_factor =
-    DB_SQL("SELECT f.id FROM loyalty_factors f JOIN loyalty_components c ON c.id = f.component_id"
-	   " WHERE f.workspace_id = ?1 AND c.code = ?2 AND f.position = ?3");
-
-/* The id of the workspace's component code. */
-static int64_t
-comp(int64_t ws, const char *code)
-{
-	struct db_conn *c;
-	struct db_stmt *st;
-	bool row;
-	int64_t id = 0;
-
-	assert_int_equal(db_acquire(h->db, &c), ADV_OK);
-	assert_int_equal(db_prepare(c, &sql_component, &st), ADV_OK);
-	db_bind_int(st, 1, ws);
-	db_bind_text(st, 2, code);
-	assert_int_equal(db_step(st, &row), ADV_OK);
-	if (row) {
-		id = db_col_int(st, 0);
-		db_done(st);
-	}
-	db_release(h->db, c);
-	assert_true(id > 0);
-	return id;
-}
-
-/* The id of factor number pos (the seed's order) of component code. */
-static int64_t
-factor(int64_t ws, const char *code, int pos)
-{
-	struct db_conn *c;
-	struct db_stmt *st;
-	bool row;
-	int64_t id = 0;
-
-	assert_int_equal(db_acquire(h->db, &c), ADV_OK);
-	assert_int_equal(db_prepare(c, &sql_factor, &st), ADV_OK);
-	db_bind_int(st, 1, ws);
-	db_bind_text(st, 2, code);
-	db_bind_int(st, 3, pos);
-	assert_int_equal(db_step(st, &row), ADV_OK);
-	if (row) {
-		id = db_col_int(st, 0);
-		db_done(st);
-	}
-	db_release(h->db, c);
-	assert_true(id > 0);
-	return id;
-}
-
-/* Runs SQL made from fmt behind the server's back. */
-static void
-sqlf(const char *fmt, ...)
-{
-	char sql[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	assert_int_equal(harness_sql_exec(h, sql), 0);
-}
-
-/* POSTs body to path as user, expects 201 and returns the new object's id. */
-static int64_t
-create(const char *path, int user, const char *body)
-{
-	json_t *j = hcall(h, "POST", path, user, body, NULL, 201);
-	int64_t id = json_integer_value(json_object_get(j, "id"));
-
-	json_decref(j);
-	assert_true(id > 0);
-	return id;
-}
 
 /* A new account of workspace prefix ws made by user. */
 static int64_t
@@ -115,7 +37,7 @@ account(const char *ws, int user, const char *name)
 
 	snprintf(path, sizeof(path), "%s/accounts", ws);
 	snprintf(body, sizeof(body), "{\"name\":\"%s\"}", name);
-	return create(path, user, body);
+	return lf_create(h, path, user, body);
 }
 
 /*
@@ -133,7 +55,7 @@ assess(const char *ws, int user, int64_t acc, const char *date, const char *comp
 	snprintf(body, sizeof(body),
 		 "{\"source\":\"interview\",\"assessed_on\":\"%s\",\"components\":%s%s}", date,
 		 components, extra);
-	return create(path, user, body);
+	return lf_create(h, path, user, body);
 }
 
 /* The model of account acc of ws (prefix), as user. */
@@ -171,13 +93,6 @@ mfactor(json_t *c, int64_t fid)
 	return NULL;
 }
 
-static void
-assert_near(double got, double want)
-{
-	if (fabs(got - want) > EPS)
-		fail_msg("got %.12g, want %.12g", got, want);
-}
-
 /* Asserts the model's index: value (NAN: null), share, partial. */
 static void
 assert_index(json_t *m, double value, double share, bool partial)
@@ -187,20 +102,9 @@ assert_index(json_t *m, double value, double share, bool partial)
 	if (isnan(value))
 		assert_true(json_is_null(json_object_get(ix, "value")));
 	else
-		assert_near(json_number_value(json_object_get(ix, "value")), value);
-	assert_near(json_number_value(json_object_get(ix, "known_weight_share")), share);
+		lf_assert_near(json_number_value(json_object_get(ix, "value")), value);
+	lf_assert_near(json_number_value(json_object_get(ix, "known_weight_share")), share);
 	assert_int_equal(json_is_true(json_object_get(ix, "partial")), partial);
-}
-
-/* Today in UTC, packed yyyymmdd. */
-static int32_t
-today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
 /* Date d moved by days. */
@@ -219,23 +123,13 @@ day_shift(int32_t d, int days)
 	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
-/* d as text in a rotating static buffer (four at a time). */
-static const char *
-dtext(int32_t d)
-{
-	static char buf[4][LOYALTY_DATE_TEXT];
-	static int next;
-	char *out = buf[next++ % 4];
-
-	loyalty_date_text(d, out);
-	return out;
-}
-
 static void
 test_index_missing(void **state)
 {
-	int64_t terms = comp(h->ws_acme, "terms"), service = comp(h->ws_acme, "service");
-	int64_t prices = comp(h->ws_acme, "prices"), shipment = comp(h->ws_acme, "shipment");
+	int64_t terms = lf_comp(h, h->ws_acme, "terms"),
+		service = lf_comp(h, h->ws_acme, "service");
+	int64_t prices = lf_comp(h, h->ws_acme, "prices"),
+		shipment = lf_comp(h, h->ws_acme, "shipment");
 	int64_t a1 = account(WS, U_OWNER, "Индекс 1"), a2 = account(WS, U_OWNER, "Индекс 2");
 	int64_t a3 = account(WS, U_OWNER, "Индекс 3");
 	char comps[512];
@@ -255,7 +149,7 @@ test_index_missing(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(m, "scale"), "max")),
 			 5);
 	assert_int_equal(json_integer_value(json_object_get(m, "window_months")), 12);
-	assert_string_equal(json_string_value(json_object_get(m, "as_of")), dtext(today()));
+	assert_string_equal(json_string_value(json_object_get(m, "as_of")), lf_dtext(lf_today()));
 	assert_int_equal(json_array_size(json_object_get(m, "components")), 4);
 	c = mcomp(m, terms);
 	assert_string_equal(json_string_value(json_object_get(c, "code")), "terms");
@@ -284,31 +178,31 @@ test_index_missing(void **state)
 	assert_true(json_is_null(json_object_get(m, "recommend")));
 	json_decref(m);
 	/* Weights: terms 3 → (3·100 + 50) / 4 = 87.5, share 4/6. */
-	sqlf("UPDATE loyalty_components SET weight = 3 WHERE id = %lld", (long long)terms);
+	lf_sqlf(h, "UPDATE loyalty_components SET weight = 3 WHERE id = %lld", (long long)terms);
 	m = model(WS, U_VIEWER, a1);
 	assert_index(m, 87.5, 4.0 / 6.0, false);
 	json_decref(m);
 	/* A known weight of 0: no index. */
-	sqlf("UPDATE loyalty_components SET weight = 0 WHERE id = %lld", (long long)shipment);
+	lf_sqlf(h, "UPDATE loyalty_components SET weight = 0 WHERE id = %lld", (long long)shipment);
 	m = model(WS, U_VIEWER, a2);
 	assert_index(m, NAN, 0, false);
 	json_decref(m);
-	sqlf("UPDATE loyalty_components SET weight = 1 WHERE workspace_id = %lld",
-	     (long long)h->ws_acme);
+	lf_sqlf(h, "UPDATE loyalty_components SET weight = 1 WHERE workspace_id = %lld",
+		(long long)h->ws_acme);
 	/* Another scale: 0–10 makes terms 5 → 50, prices 3 → 30: 40. */
-	sqlf("UPDATE workspaces SET score_min = 0, score_max = 10 WHERE id = %lld",
-	     (long long)h->ws_acme);
+	lf_sqlf(h, "UPDATE workspaces SET score_min = 0, score_max = 10 WHERE id = %lld",
+		(long long)h->ws_acme);
 	m = model(WS, U_VIEWER, a1);
 	assert_index(m, 40, 0.5, false);
 	json_decref(m);
-	sqlf("UPDATE workspaces SET score_min = 1, score_max = 5 WHERE id = %lld",
-	     (long long)h->ws_acme);
+	lf_sqlf(h, "UPDATE workspaces SET score_min = 1, score_max = 5 WHERE id = %lld",
+		(long long)h->ws_acme);
 }
 
 static void
 test_latest_and_versions(void **state)
 {
-	int64_t terms = comp(h->ws_acme, "terms"), acc = account(WS, U_OWNER, "История");
+	int64_t terms = lf_comp(h, h->ws_acme, "terms"), acc = account(WS, U_OWNER, "История");
 	int64_t first, same1;
 	char comps[256], path[256];
 	json_t *m, *c, *hist;
@@ -380,10 +274,10 @@ test_latest_and_versions(void **state)
 static void
 test_window_edges(void **state)
 {
-	int64_t shipment = comp(h->ws_acme, "shipment"), acc = account(WS, U_OWNER, "Окно");
-	int64_t queue = factor(h->ws_acme, "shipment", 1),
-		equip = factor(h->ws_acme, "shipment", 2);
-	int32_t t = today(), start = loyalty_months_before(t, 12), before = day_shift(start, -1);
+	int64_t shipment = lf_comp(h, h->ws_acme, "shipment"), acc = account(WS, U_OWNER, "Окно");
+	int64_t queue = lf_factor(h, h->ws_acme, "shipment", 1),
+		equip = lf_factor(h, h->ws_acme, "shipment", 2);
+	int32_t t = lf_today(), start = loyalty_months_before(t, 12), before = day_shift(start, -1);
 	char comps[512];
 	json_t *m, *c, *f;
 
@@ -393,26 +287,26 @@ test_window_edges(void **state)
 		 "[{\"component_id\":%lld,\"factors\":[{\"factor_id\":%lld,"
 		 "\"evidence\":\"на границе\"}]}]",
 		 (long long)shipment, (long long)queue);
-	assess(WS, U_OWNER, acc, dtext(start), comps, "");
+	assess(WS, U_OWNER, acc, lf_dtext(start), comps, "");
 	/* The day before: does not. */
 	snprintf(comps, sizeof(comps),
 		 "[{\"component_id\":%lld,\"factors\":[{\"factor_id\":%lld},"
 		 "{\"factor_id\":%lld,\"evidence\":\"вне окна\"}]}]",
 		 (long long)shipment, (long long)queue, (long long)equip);
-	assess(WS, U_OWNER, acc, dtext(before), comps, "");
+	assess(WS, U_OWNER, acc, lf_dtext(before), comps, "");
 	/* Seen again later without evidence: the latest evidence given stays. */
 	snprintf(comps, sizeof(comps),
 		 "[{\"component_id\":%lld,\"score\":2,\"factors\":[{\"factor_id\":%lld}]}]",
 		 (long long)shipment, (long long)queue);
-	assess(WS, U_OWNER, acc, dtext(t), comps, "");
+	assess(WS, U_OWNER, acc, lf_dtext(t), comps, "");
 	m = model(WS, U_VIEWER, acc);
-	assert_string_equal(json_string_value(json_object_get(m, "window_start")), dtext(start));
+	assert_string_equal(json_string_value(json_object_get(m, "window_start")), lf_dtext(start));
 	c = mcomp(m, shipment);
 	assert_int_equal(json_array_size(json_object_get(c, "factors")), 1);
 	f = mfactor(c, queue);
 	assert_non_null(f);
 	assert_int_equal(json_integer_value(json_object_get(f, "count")), 2);
-	assert_string_equal(json_string_value(json_object_get(f, "last_seen")), dtext(t));
+	assert_string_equal(json_string_value(json_object_get(f, "last_seen")), lf_dtext(t));
 	assert_string_equal(json_string_value(json_object_get(f, "evidence")), "на границе");
 	assert_string_equal(json_string_value(json_object_get(f, "polarity")), "-");
 	assert_true(json_is_true(json_object_get(f, "active")));
@@ -421,23 +315,24 @@ test_window_edges(void **state)
 	assert_null(mfactor(c, equip));
 	json_decref(m);
 	/* A longer window takes the older observations in. */
-	sqlf("UPDATE workspaces SET factor_window_months = 13 WHERE id = %lld",
-	     (long long)h->ws_acme);
+	lf_sqlf(h, "UPDATE workspaces SET factor_window_months = 13 WHERE id = %lld",
+		(long long)h->ws_acme);
 	m = model(WS, U_VIEWER, acc);
 	c = mcomp(m, shipment);
 	assert_int_equal(json_integer_value(json_object_get(mfactor(c, queue), "count")), 3);
 	assert_string_equal(json_string_value(json_object_get(mfactor(c, equip), "evidence")),
 			    "вне окна");
 	json_decref(m);
-	sqlf("UPDATE workspaces SET factor_window_months = 12 WHERE id = %lld",
-	     (long long)h->ws_acme);
+	lf_sqlf(h, "UPDATE workspaces SET factor_window_months = 12 WHERE id = %lld",
+		(long long)h->ws_acme);
 }
 
 static void
 test_retired(void **state)
 {
-	int64_t terms = comp(h->ws_acme, "terms"), shipment = comp(h->ws_acme, "shipment");
-	int64_t prepay = factor(h->ws_acme, "terms", 6), acc = account(WS, U_OWNER, "Архив");
+	int64_t terms = lf_comp(h, h->ws_acme, "terms"),
+		shipment = lf_comp(h, h->ws_acme, "shipment");
+	int64_t prepay = lf_factor(h, h->ws_acme, "terms", 6), acc = account(WS, U_OWNER, "Архив");
 	char comps[512];
 	json_t *m, *f;
 
@@ -446,13 +341,13 @@ test_retired(void **state)
 		 "[{\"component_id\":%lld,\"score\":5,\"factors\":[{\"factor_id\":%lld,"
 		 "\"evidence\":\"неудобно\"}]},{\"component_id\":%lld,\"score\":1}]",
 		 (long long)terms, (long long)prepay, (long long)shipment);
-	assess(WS, U_OWNER, acc, dtext(today()), comps, "");
+	assess(WS, U_OWNER, acc, lf_dtext(lf_today()), comps, "");
 	m = model(WS, U_VIEWER, acc);
 	assert_index(m, 50, 0.5, false);
 	json_decref(m);
 	/* A retired factor stays in the model; a retired component leaves it and the index. */
-	sqlf("UPDATE loyalty_factors SET active = 0 WHERE id = %lld", (long long)prepay);
-	sqlf("UPDATE loyalty_components SET active = 0 WHERE id = %lld", (long long)shipment);
+	lf_sqlf(h, "UPDATE loyalty_factors SET active = 0 WHERE id = %lld", (long long)prepay);
+	lf_sqlf(h, "UPDATE loyalty_components SET active = 0 WHERE id = %lld", (long long)shipment);
 	m = model(WS, U_VIEWER, acc);
 	f = mfactor(mcomp(m, terms), prepay);
 	assert_non_null(f);
@@ -462,16 +357,17 @@ test_retired(void **state)
 	assert_int_equal(json_array_size(json_object_get(m, "components")), 3);
 	assert_index(m, 100, 1.0 / 3.0, true);
 	json_decref(m);
-	sqlf("UPDATE loyalty_factors SET active = 1 WHERE id = %lld", (long long)prepay);
-	sqlf("UPDATE loyalty_components SET active = 1 WHERE id = %lld", (long long)shipment);
+	lf_sqlf(h, "UPDATE loyalty_factors SET active = 1 WHERE id = %lld", (long long)prepay);
+	lf_sqlf(h, "UPDATE loyalty_components SET active = 1 WHERE id = %lld", (long long)shipment);
 }
 
 static void
 test_trend(void **state)
 {
-	int64_t terms = comp(h->ws_acme, "terms"), service = comp(h->ws_acme, "service");
-	int64_t prices = comp(h->ws_acme, "prices"), acc = account(WS, U_OWNER, "Тренд");
-	int32_t t = today(), e1 = loyalty_previous_quarter_end(t),
+	int64_t terms = lf_comp(h, h->ws_acme, "terms"),
+		service = lf_comp(h, h->ws_acme, "service");
+	int64_t prices = lf_comp(h, h->ws_acme, "prices"), acc = account(WS, U_OWNER, "Тренд");
+	int32_t t = lf_today(), e1 = loyalty_previous_quarter_end(t),
 		e2 = loyalty_previous_quarter_end(e1), e3 = loyalty_previous_quarter_end(e2),
 		e4 = loyalty_previous_quarter_end(e3);
 	int32_t ends[5] = {e4, e3, e2, e1, loyalty_quarter_end(loyalty_quarter_of(t))};
@@ -486,15 +382,15 @@ test_trend(void **state)
 	json_t *m, *trend;
 
 	(void)state;
-	assess(WS, U_OWNER, acc, dtext(day_shift(e4, -5)), "[]", ",\"summary\":\"начало\"");
+	assess(WS, U_OWNER, acc, lf_dtext(day_shift(e4, -5)), "[]", ",\"summary\":\"начало\"");
 	snprintf(comps, sizeof(comps),
 		 "[{\"component_id\":%lld,\"score\":5},{\"component_id\":%lld,\"score\":1}]",
 		 (long long)terms, (long long)service);
-	assess(WS, U_OWNER, acc, dtext(e3), comps, "");
+	assess(WS, U_OWNER, acc, lf_dtext(e3), comps, "");
 	snprintf(comps, sizeof(comps), "[{\"component_id\":%lld,\"score\":4}]", (long long)prices);
-	assess(WS, U_OWNER, acc, dtext(day_shift(e2, 1)), comps, "");
+	assess(WS, U_OWNER, acc, lf_dtext(day_shift(e2, 1)), comps, "");
 	snprintf(comps, sizeof(comps), "[{\"component_id\":%lld,\"score\":1}]", (long long)terms);
-	assess(WS, U_OWNER, acc, dtext(t), comps, "");
+	assess(WS, U_OWNER, acc, lf_dtext(t), comps, "");
 	m = model(WS, U_VIEWER, acc);
 	trend = json_object_get(m, "trend");
 	assert_int_equal(json_array_size(trend), 5);
@@ -503,11 +399,12 @@ test_trend(void **state)
 
 		loyalty_quarter_label(loyalty_quarter_of(ends[i]), label);
 		assert_string_equal(json_string_value(json_object_get(p, "quarter")), label);
-		assert_string_equal(json_string_value(json_object_get(p, "end")), dtext(ends[i]));
+		assert_string_equal(json_string_value(json_object_get(p, "end")),
+				    lf_dtext(ends[i]));
 		if (isnan(want[i]))
 			assert_true(json_is_null(json_object_get(p, "index")));
 		else
-			assert_near(json_number_value(json_object_get(p, "index")), want[i]);
+			lf_assert_near(json_number_value(json_object_get(p, "index")), want[i]);
 		assert_false(json_is_true(json_object_get(p, "partial")));
 	}
 	assert_index(m, 25, 0.75, false);
@@ -528,7 +425,7 @@ assert_mean(json_t *m, int64_t id, double mean, int64_t n)
 		if (isnan(mean))
 			assert_true(json_is_null(json_object_get(e, "mean")));
 		else
-			assert_near(json_number_value(json_object_get(e, "mean")), mean);
+			lf_assert_near(json_number_value(json_object_get(e, "mean")), mean);
 		assert_int_equal(json_integer_value(json_object_get(e, "n")), n);
 		return;
 	}
@@ -548,9 +445,9 @@ test_portfolio_means(void **state)
 		  "{\"slug\":\"radar\",\"name\":\"Радар\"}", NULL, 201);
 	ws_id = json_integer_value(json_object_get(j, "id"));
 	json_decref(j);
-	terms = comp(ws_id, "terms");
-	service = comp(ws_id, "service");
-	prices = comp(ws_id, "prices");
+	terms = lf_comp(h, ws_id, "terms");
+	service = lf_comp(h, ws_id, "service");
+	prices = lf_comp(h, ws_id, "prices");
 	a = account(ws, U_ADMIN, "А");
 	b = account(ws, U_ADMIN, "Б");
 	snprintf(comps, sizeof(comps), "[{\"component_id\":%lld,\"score\":4}]", (long long)terms);

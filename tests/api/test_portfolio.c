@@ -22,115 +22,23 @@
 
 #include "core/loyalty_index.h"
 #include "harness.h"
+#include "loyalty_fixtures.h"
 
 #define WS	 "/api/v1/workspaces/acme"
 #define BODY_MAX 4096
-#define EPS	 1e-9
 
 static struct harness *h;
-
-static struct db_sql sql_component =
-    DB_SQL("SELECT id FROM loyalty_components WHERE workspace_id = ?1 AND code = ?2");
-static struct db_sql sql_factor =
-    DB_SQL("SELECT f.id FROM loyalty_factors f JOIN loyalty_components c ON c.id = f.component_id"
-	   " WHERE f.workspace_id = ?1 AND c.code = ?2 AND f.position = ?3");
 
 /* The hand-made set: component and factor ids, accounts. */
 static int64_t terms, service, prices, shipment;
 static int64_t t1, t2, t3, t6, t10, t11, s6, p2;
 static int64_t acc_a, acc_b, acc_c, acc_g, acc_d, acc_f, acc_e;
 
-/* The id of acme's component code. */
-static int64_t
-comp(const char *code)
-{
-	struct db_conn *c;
-	struct db_stmt *st;
-	bool row;
-	int64_t id = 0;
-
-	assert_int_equal(db_acquire(h->db, &c), ADV_OK);
-	assert_int_equal(db_prepare(c, &sql_component, &st), ADV_OK);
-	db_bind_int(st, 1, h->ws_acme);
-	db_bind_text(st, 2, code);
-	assert_int_equal(db_step(st, &row), ADV_OK);
-	if (row) {
-		id = db_col_int(st, 0);
-		db_done(st);
-	}
-	db_release(h->db, c);
-	assert_true(id > 0);
-	return id;
-}
-
-/* The id of factor number pos (the seed's order) of acme's component code. */
-static int64_t
-factor(const char *code, int pos)
-{
-	struct db_conn *c;
-	struct db_stmt *st;
-	bool row;
-	int64_t id = 0;
-
-	assert_int_equal(db_acquire(h->db, &c), ADV_OK);
-	assert_int_equal(db_prepare(c, &sql_factor, &st), ADV_OK);
-	db_bind_int(st, 1, h->ws_acme);
-	db_bind_text(st, 2, code);
-	db_bind_int(st, 3, pos);
-	assert_int_equal(db_step(st, &row), ADV_OK);
-	if (row) {
-		id = db_col_int(st, 0);
-		db_done(st);
-	}
-	db_release(h->db, c);
-	assert_true(id > 0);
-	return id;
-}
-
-/* Runs SQL made from fmt behind the server's back. */
-static void
-sqlf(const char *fmt, ...)
-{
-	char sql[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	assert_int_equal(harness_sql_exec(h, sql), 0);
-}
-
 /* POSTs body to path as the owner, expects 201 and returns the new object's id. */
 static int64_t
 create(const char *path, const char *body)
 {
-	json_t *j = hcall(h, "POST", path, U_OWNER, body, NULL, 201);
-	int64_t id = json_integer_value(json_object_get(j, "id"));
-
-	json_decref(j);
-	assert_true(id > 0);
-	return id;
-}
-
-/* Today in UTC, packed yyyymmdd. */
-static int32_t
-today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
-
-/* d as text in a static buffer. */
-static const char *
-dtext(int32_t d)
-{
-	static char buf[LOYALTY_DATE_TEXT];
-
-	loyalty_date_text(d, buf);
-	return buf;
+	return lf_create(h, path, U_OWNER, body);
 }
 
 /* Records an assessment of acc on date d: components is the JSON array's text; returns its id. */
@@ -141,7 +49,7 @@ assess(int64_t acc, int32_t d, const char *components)
 
 	snprintf(path, sizeof(path), WS "/accounts/%lld/assessments", (long long)acc);
 	snprintf(body, sizeof(body),
-		 "{\"source\":\"survey\",\"assessed_on\":\"%s\",\"components\":%s}", dtext(d),
+		 "{\"source\":\"survey\",\"assessed_on\":\"%s\",\"components\":%s}", lf_dtext(d),
 		 components);
 	return create(path, body);
 }
@@ -175,13 +83,6 @@ portfolio(const char *query)
 	return hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200);
 }
 
-static void
-assert_near(double got, double want)
-{
-	if (fabs(got - want) > EPS)
-		fail_msg("got %.12g, want %.12g", got, want);
-}
-
 /* A number member (NAN: must be null). */
 static void
 assert_num(json_t *obj, const char *key, double want)
@@ -195,7 +96,7 @@ assert_num(json_t *obj, const char *key, double want)
 	}
 	if (!json_is_number(v))
 		fail_msg("%s: not a number", key);
-	assert_near(json_number_value(v), want);
+	lf_assert_near(json_number_value(v), want);
 }
 
 /* The entry of array member key whose id_key is id, or NULL. */
@@ -234,23 +135,24 @@ clients_of(json_t *p, int64_t fid)
 static int
 setup(void **state)
 {
-	int32_t t = today(), p = loyalty_previous_quarter_end(t), o = loyalty_months_before(t, 13);
+	int32_t t = lf_today(), p = loyalty_previous_quarter_end(t),
+		o = loyalty_months_before(t, 13);
 	char e[4][256], list[1024], path[128], body[BODY_MAX];
 	int64_t a2;
 
 	(void)state;
-	terms = comp("terms");
-	service = comp("service");
-	prices = comp("prices");
-	shipment = comp("shipment");
-	t1 = factor("terms", 1);
-	t2 = factor("terms", 2);
-	t3 = factor("terms", 3);
-	t6 = factor("terms", 6);
-	t10 = factor("terms", 10);
-	t11 = factor("terms", 11);
-	s6 = factor("service", 6);
-	p2 = factor("prices", 2);
+	terms = lf_comp(h, h->ws_acme, "terms");
+	service = lf_comp(h, h->ws_acme, "service");
+	prices = lf_comp(h, h->ws_acme, "prices");
+	shipment = lf_comp(h, h->ws_acme, "shipment");
+	t1 = lf_factor(h, h->ws_acme, "terms", 1);
+	t2 = lf_factor(h, h->ws_acme, "terms", 2);
+	t3 = lf_factor(h, h->ws_acme, "terms", 3);
+	t6 = lf_factor(h, h->ws_acme, "terms", 6);
+	t10 = lf_factor(h, h->ws_acme, "terms", 10);
+	t11 = lf_factor(h, h->ws_acme, "terms", 11);
+	s6 = lf_factor(h, h->ws_acme, "service", 6);
+	p2 = lf_factor(h, h->ws_acme, "prices", 2);
 	acc_a = create(WS "/accounts",
 		       "{\"name\":\"Клиент Alpha\",\"status\":\"active\",\"segment\":\"Крупные\","
 		       "\"tags\":[\"VIP\"],\"owner_email\":\"manager@example.test\","
@@ -309,16 +211,16 @@ test_index(void **state)
 {
 	json_t *p = portfolio(""), *ix, *hist;
 	const int64_t bins[10] = {0, 0, 1, 0, 0, 1, 1, 1, 0, 0};
-	int32_t t = today();
+	int32_t t = lf_today();
 
 	(void)state;
 	assert_int_equal(json_integer_value(json_object_get(p, "clients")), 6);
 	assert_int_equal(json_integer_value(json_object_get(p, "assessed")), 4);
-	assert_string_equal(json_string_value(json_object_get(p, "as_of")), dtext(t));
+	assert_string_equal(json_string_value(json_object_get(p, "as_of")), lf_dtext(t));
 	assert_string_equal(json_string_value(json_object_get(p, "previous_end")),
-			    dtext(loyalty_previous_quarter_end(t)));
+			    lf_dtext(loyalty_previous_quarter_end(t)));
 	assert_string_equal(json_string_value(json_object_get(p, "window_start")),
-			    dtext(loyalty_months_before(t, 12)));
+			    lf_dtext(loyalty_months_before(t, 12)));
 	ix = json_object_get(p, "index");
 	/* A 62.5, B 75, C 25 (partial), G 50 (partial). */
 	assert_num(ix, "mean", 212.5 / 4);
@@ -354,8 +256,8 @@ test_components(void **state)
 	assert_num(c, "sd", sd);
 	ci = json_object_get(c, "ci95");
 	assert_int_equal(json_array_size(ci), 2);
-	assert_near(json_number_value(json_array_get(ci, 0)), 3.5 - half);
-	assert_near(json_number_value(json_array_get(ci, 1)), 3.5 + half);
+	lf_assert_near(json_number_value(json_array_get(ci, 0)), 3.5 - half);
+	lf_assert_near(json_number_value(json_array_get(ci, 1)), 3.5 + half);
 	assert_num(c, "top2_share", 0.5);
 	/* Service: 4, 4 (A's corrected value, B's latest). */
 	c = find(p, "components", "component_id", service);
@@ -363,8 +265,8 @@ test_components(void **state)
 	assert_num(c, "mean", 4);
 	assert_num(c, "sd", 0);
 	ci = json_object_get(c, "ci95");
-	assert_near(json_number_value(json_array_get(ci, 0)), 4);
-	assert_near(json_number_value(json_array_get(ci, 1)), 4);
+	lf_assert_near(json_number_value(json_array_get(ci, 0)), 4);
+	lf_assert_near(json_number_value(json_array_get(ci, 1)), 4);
 	assert_num(c, "top2_share", 1);
 	/* Prices: one score; no spread, no interval. */
 	c = find(p, "components", "component_id", prices);
@@ -416,16 +318,16 @@ test_factors(void **state)
 	assert_int_equal(json_array_size(neg), 0);
 	json_decref(p);
 	/* A retired factor stays while clients show it; one nobody shows leaves the list. */
-	sqlf("UPDATE loyalty_factors SET active = 0 WHERE id IN (%lld, %lld)", (long long)t3,
-	     (long long)t11);
+	lf_sqlf(h, "UPDATE loyalty_factors SET active = 0 WHERE id IN (%lld, %lld)", (long long)t3,
+		(long long)t11);
 	p = portfolio("");
 	assert_int_equal(json_array_size(json_object_get(p, "factors")), 28);
 	assert_int_equal(clients_of(p, t3), 1);
 	assert_false(json_is_true(json_object_get(find(p, "factors", "factor_id", t3), "active")));
 	assert_int_equal(clients_of(p, t11), -1);
 	json_decref(p);
-	sqlf("UPDATE loyalty_factors SET active = 1 WHERE id IN (%lld, %lld)", (long long)t3,
-	     (long long)t11);
+	lf_sqlf(h, "UPDATE loyalty_factors SET active = 1 WHERE id IN (%lld, %lld)", (long long)t3,
+		(long long)t11);
 }
 
 static void
@@ -513,14 +415,14 @@ test_retired_component(void **state)
 
 	(void)state;
 	/* Without shipment: A (100 + 75 + 50) / 3 = 75; B 75, C 25, G 50. */
-	sqlf("UPDATE loyalty_components SET active = 0 WHERE id = %lld", (long long)shipment);
+	lf_sqlf(h, "UPDATE loyalty_components SET active = 0 WHERE id = %lld", (long long)shipment);
 	p = portfolio("");
 	assert_int_equal(json_array_size(json_object_get(p, "components")), 3);
 	assert_null(find(p, "components", "component_id", shipment));
 	ix = json_object_get(p, "index");
 	assert_num(ix, "mean", 225.0 / 4);
 	json_decref(p);
-	sqlf("UPDATE loyalty_components SET active = 1 WHERE id = %lld", (long long)shipment);
+	lf_sqlf(h, "UPDATE loyalty_components SET active = 1 WHERE id = %lld", (long long)shipment);
 }
 
 static void
