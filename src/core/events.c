@@ -11,8 +11,8 @@
 #define EVENTS_KEY(ws) (INT64_MIN / 2 + (ws))
 
 enum adv_err
-events_raise(struct db_conn *c, int64_t ws_id, const char *entity, int64_t id,
-	     int64_t account_id, const char *action)
+events_raise(struct db_conn *c, int64_t ws_id, const char *entity, int64_t id, int64_t account_id,
+	     const char *action)
 {
 	char payload[256];
 	unsigned seen = db_tx_count(c, EVENTS_KEY(ws_id));

@@ -20,8 +20,9 @@
 #include "util/str.h"
 
 #define MEANS_CACHE_SLOTS 16
-#define DIRECT_SPAN_MAX	  4 /* a direct id table is used when the id span ≤ this × count (+ slack) \
-			     */
+#define DIRECT_SPAN_MAX                                                                            \
+	4 /* a direct id table is used when the id span ≤ this × count (+ slack)                \
+	   */
 #define DIRECT_SPAN_SLACK 1024
 #define BITS_PER_WORD	  64
 
@@ -637,7 +638,8 @@ static struct means_entry {
 static pthread_mutex_t means_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t means_tick;
 
-/* Copies the remembered means of (pool, ws_id, data_version) into the arena; false when not there. */
+/* Copies the remembered means of (pool, ws_id, data_version) into the arena; false when not there.
+ */
 static bool
 means_lookup(struct arena *a, uint64_t pool, int64_t ws_id, int64_t data_version,
 	     struct portfolio_mean **items, size_t *n, bool *oom)
@@ -663,7 +665,8 @@ means_lookup(struct arena *a, uint64_t pool, int64_t ws_id, int64_t data_version
 	return hit;
 }
 
-/* Remembers the means of (pool, ws_id, data_version), replacing the workspace's or the oldest entry. */
+/* Remembers the means of (pool, ws_id, data_version), replacing the workspace's or the oldest
+ * entry. */
 static void
 means_store(uint64_t pool, int64_t ws_id, int64_t data_version, const struct portfolio_mean *items,
 	    size_t n)

@@ -521,7 +521,8 @@ pg_col_bytes(void *stmt, int i)
 	return (size_t)PQgetlength(s->res, s->row, i);
 }
 
-/* NOTIFY channel, payload: PostgreSQL delivers it to every listener when the transaction commits. */
+/* NOTIFY channel, payload: PostgreSQL delivers it to every listener when the transaction commits.
+ */
 static enum adv_err
 pg_notify(void *conn, const char *channel, const char *payload)
 {

@@ -128,15 +128,16 @@ metrics_render(struct metrics *m, const struct route *routes, unsigned nroutes, 
 		bool connected;
 
 		bus_stats(bus, &events, &connected);
-		rc = buf_printf(out,
-				"# HELP advocate_bus_events_total Events this node's bus delivered "
-				"(raised on any node).\n"
-				"# TYPE advocate_bus_events_total counter\n"
-				"advocate_bus_events_total %llu\n"
-				"# HELP advocate_bus_connected Whether the bus receives events now.\n"
-				"# TYPE advocate_bus_connected gauge\n"
-				"advocate_bus_connected %d\n",
-				(unsigned long long)events, connected ? 1 : 0);
+		rc = buf_printf(
+		    out,
+		    "# HELP advocate_bus_events_total Events this node's bus delivered "
+		    "(raised on any node).\n"
+		    "# TYPE advocate_bus_events_total counter\n"
+		    "advocate_bus_events_total %llu\n"
+		    "# HELP advocate_bus_connected Whether the bus receives events now.\n"
+		    "# TYPE advocate_bus_connected gauge\n"
+		    "advocate_bus_connected %d\n",
+		    (unsigned long long)events, connected ? 1 : 0);
 	}
 	return rc;
 }

@@ -30,7 +30,8 @@ void metrics_release(struct metrics *m);
 /* Counts one finished request: route index (-1 when none matched), status, duration. */
 void metrics_observe(struct metrics *m, int route, int status, uint64_t dur_ns);
 
-/* Appends the Prometheus exposition of m, the pool, the event bus (may be NULL) and the build to out. */
+/* Appends the Prometheus exposition of m, the pool, the event bus (may be NULL) and the build to
+ * out. */
 enum adv_err metrics_render(struct metrics *m, const struct route *routes, unsigned nroutes,
 			    struct db *db, struct bus *bus, struct buf *out);
 
