@@ -584,7 +584,8 @@ enum adv_err
 server_metrics(struct server *s, struct buf *out)
 {
 	uint64_t hits, misses;
-	enum adv_err rc = metrics_render(&s->metrics, s->routes, s->nroutes, s->db, s->cfg.bus, out);
+	enum adv_err rc =
+	    metrics_render(&s->metrics, s->routes, s->nroutes, s->db, s->cfg.bus, out);
 
 	cache_stats(s->cache, &hits, &misses);
 	if (rc == ADV_OK)

@@ -49,11 +49,12 @@ setup(void **state)
 	assert_int_equal(hrun(&out, "%s workspace add --db '%s' --slug acme --name Acme", bin, db),
 			 0);
 	free(out);
-	assert_int_equal(hrun(&out,
-			      "echo 'secret-password' | %s user add --db '%s' --email m@example.test "
-			      "--name M --role manager --workspace acme --password-stdin",
-			      bin, db),
-			 0);
+	assert_int_equal(
+	    hrun(&out,
+		 "echo 'secret-password' | %s user add --db '%s' --email m@example.test "
+		 "--name M --role manager --workspace acme --password-stdin",
+		 bin, db),
+	    0);
 	free(out);
 	return 0;
 }
@@ -84,8 +85,8 @@ test_import_report_and_dry_run(void **state)
 	(void)state;
 	write_file("w.csv", cp1251, sizeof(cp1251) - 1);
 	assert_int_equal(hrun(&out,
-			      "%s import accounts %s/w.csv --workspace acme --db '%s' --dry-run", bin,
-			      dir, db),
+			      "%s import accounts %s/w.csv --workspace acme --db '%s' --dry-run",
+			      bin, dir, db),
 			 0);
 	assert_non_null(strstr(out, "Windows-1251"));
 	assert_non_null(strstr(out, "2 rows read"));
@@ -111,9 +112,9 @@ test_import_invalid_rows(void **state)
 
 	(void)state;
 	write_file("bad.csv", csv, sizeof(csv) - 1);
-	assert_int_equal(
-	    hrun(&out, "%s import accounts %s/bad.csv --workspace acme --db '%s' 2>&1", bin, dir, db),
-	    1);
+	assert_int_equal(hrun(&out, "%s import accounts %s/bad.csv --workspace acme --db '%s' 2>&1",
+			      bin, dir, db),
+			 1);
 	assert_non_null(strstr(out, "line 3: inn:"));
 	assert_non_null(strstr(out, "nothing was written"));
 	free(out);

@@ -153,8 +153,8 @@ race(void *arg)
 	struct hresp r;
 
 	x->status = -1;
-	if (hreq(x->node, "PATCH", x->path, U_OWNER, "application/json", x->body,
-		 strlen(x->body), x->headers, &r) == 0) {
+	if (hreq(x->node, "PATCH", x->path, U_OWNER, "application/json", x->body, strlen(x->body),
+		 x->headers, &r) == 0) {
 		x->status = r.status;
 		hresp_free(&r);
 	}
@@ -234,7 +234,8 @@ test_events_cross_nodes(void **state)
 		json_decref(j);
 		j = hcall(a, "PATCH", path, U_OWNER, "{\"city\":\"Псков\"}", NULL, 200);
 		json_decref(j);
-		snprintf(needle, sizeof(needle), "\"type\":\"account.update\",\"workspace_id\":%lld",
+		snprintf(needle, sizeof(needle),
+			 "\"type\":\"account.update\",\"workspace_id\":%lld",
 			 (long long)a->ws_acme);
 		assert_true(seen_wait(&on_a, needle, 5000));
 		pthread_mutex_lock(&on_a.mu);
@@ -290,11 +291,10 @@ test_parallel_requests_when_session_mark_is_due(void **state)
 	char *set;
 
 	(void)state;
-	assert_int_equal(hjson(a, "POST", "/api/v1/auth/login", U__MAX,
-			       "{\"email\":\"viewer@example.test\",\"password\":\"" HARNESS_PASSWORD
-			       "\"}",
-			       &r),
-			 200);
+	assert_int_equal(
+	    hjson(a, "POST", "/api/v1/auth/login", U__MAX,
+		  "{\"email\":\"viewer@example.test\",\"password\":\"" HARNESS_PASSWORD "\"}", &r),
+	    200);
 	set = hresp_header(&r, "Set-Cookie");
 	assert_non_null(set);
 	snprintf(cookie, sizeof(cookie), "Cookie: %.*s", (int)strcspn(set, ";"), set);
@@ -346,8 +346,7 @@ write_loop(void *arg)
 			continue;
 		}
 		if (r.status == 201)
-			w->acked[w->nacked++] =
-			    json_integer_value(json_object_get(r.json, "id"));
+			w->acked[w->nacked++] = json_integer_value(json_object_get(r.json, "id"));
 		else if (r.status == 503)
 			w->unavailable++;
 		else {
@@ -463,7 +462,7 @@ main(void)
 	int failed = cmocka_run_group_tests_name("nodes", tests, setup, teardown);
 
 	if (strcmp(harness_engine(), "postgres") == 0)
-		failed += cmocka_run_group_tests_name("nodes on postgres", pg_tests, setup,
-						      teardown);
+		failed +=
+		    cmocka_run_group_tests_name("nodes on postgres", pg_tests, setup, teardown);
 	return failed;
 }
