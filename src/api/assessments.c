@@ -31,6 +31,7 @@ static const struct field_spec assessment_fields[] = {
     {"summary", FIELD_STRING, false, true, 0, ASSESSMENT_SUMMARY_MAX, NULL, NULL},
     {"recommend", FIELD_INT, false, true, 0, ASSESSMENT_RECOMMEND_MAX, NULL, NULL},
     {"stage_id", FIELD_INT, false, true, 1, ASSESSMENT_ID_MAX, NULL, NULL},
+    {"contact_id", FIELD_INT, false, true, 1, ASSESSMENT_ID_MAX, NULL, NULL},
     {"item_id", FIELD_INT, false, true, 1, ASSESSMENT_ID_MAX, NULL, NULL},
 };
 
@@ -207,6 +208,7 @@ assessment_from_json(struct req *r, json_t *body, struct assessment *x)
 	x->has_recommend = json_is_integer(rec);
 	x->recommend = x->has_recommend ? (int)json_integer_value(rec) : 0;
 	x->stage_id = id_of(body, "stage_id");
+	x->contact_id = id_of(body, "contact_id");
 	x->item_id = id_of(body, "item_id");
 	x->ncomponents = json_array_size(list);
 	if (x->ncomponents > 0 && (x->components = arena_zalloc(
@@ -259,11 +261,13 @@ assessment_json(const struct assessment *x)
 	if (x->author_id != 0)
 		author = json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)x->author_id, "email",
 				   x->author_email, "name", x->author_name);
-	return json_pack("{s:I, s:I, s:I, s:s, s:s, s:o, s:s?, s:s?, s:o, s:o, s:o, s:o, s:s?}",
+	return json_pack("{s:I, s:I, s:I, s:s, s:s, s:o, s:o, s:s?, s:s?, s:o, s:o, s:o, s:o, "
+			 "s:s?}",
 			 "id", (json_int_t)x->id, "account_id", (json_int_t)x->account_id,
 			 "version", (json_int_t)x->version, "assessed_on", x->assessed_on, "source",
-			 assessment_source_name(x->source), "author", author, "person", x->person,
-			 "summary", x->summary, "recommend",
+			 assessment_source_name(x->source), "author", author, "contact_id",
+			 x->contact_id ? json_integer(x->contact_id) : json_null(), "person",
+			 x->person, "summary", x->summary, "recommend",
 			 x->has_recommend ? json_integer(x->recommend) : json_null(), "stage_id",
 			 x->stage_id ? json_integer(x->stage_id) : json_null(), "item_id",
 			 x->item_id ? json_integer(x->item_id) : json_null(), "components", comps,

@@ -17,6 +17,7 @@ API_ROUTES_DECL(catalogue);
 API_ROUTES_DECL(journey);
 API_ROUTES_DECL(assessments);
 API_ROUTES_DECL(loyalty);
+API_ROUTES_DECL(contacts);
 
 #define ROUTES_MAX 256
 
@@ -35,6 +36,7 @@ static const struct {
     {api_journey_routes, &api_journey_routes_n},
     {api_assessments_routes, &api_assessments_routes_n},
     {api_loyalty_routes, &api_loyalty_routes_n},
+    {api_contacts_routes, &api_contacts_routes_n},
 };
 
 static struct route all_routes[ROUTES_MAX];

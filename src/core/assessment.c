@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "core/audit.h"
+#include "core/contact.h"
 #include "core/listing.h"
 #include "core/loyalty_index.h"
 #include "core/loyalty_model.h"
@@ -33,7 +34,8 @@ static const char *const source_names[SOURCE__MAX] = {
 #define ASSESSMENT_COLS                                                                            \
 	"a.id, a.series_id, a.account_id, a.version, a.current, a.assessed_on, a.source,"          \
 	" a.author_user_id, u.email, u.name, a.person, a.summary, a.recommend, a.stage_id,"        \
-	" a.item_id, a.created_at FROM assessments a LEFT JOIN users u ON u.id = a.author_user_id"
+	" a.item_id, a.created_at, a.contact_id"                                                   \
+	" FROM assessments a LEFT JOIN users u ON u.id = a.author_user_id"
 
 enum assessment_col {
 	COL_ROW_ID,
@@ -52,6 +54,7 @@ enum assessment_col {
 	COL_STAGE,
 	COL_ITEM,
 	COL_CREATED_AT,
+	COL_CONTACT,
 	COL__MAX
 };
 
@@ -70,6 +73,13 @@ static struct db_sql sql_list_after =
     DB_SQL("SELECT " ASSESSMENT_COLS " WHERE a.workspace_id = ?1 AND a.account_id = ?2"
 	   " AND a.current = 1 AND (a.assessed_on, a.series_id) < (?4, ?5)"
 	   " ORDER BY a.assessed_on DESC, a.series_id DESC LIMIT ?3");
+static struct db_sql sql_by_contact =
+    DB_SQL("SELECT " ASSESSMENT_COLS " WHERE a.workspace_id = ?1 AND a.account_id = ?2"
+	   " AND a.contact_id = ?3 AND a.current = 1"
+	   " ORDER BY a.assessed_on DESC, a.series_id DESC LIMIT 1");
+static struct db_sql sql_count_by_contact =
+    DB_SQL("SELECT COUNT(*) FROM assessments WHERE workspace_id = ?1 AND account_id = ?2"
+	   " AND contact_id = ?3 AND current = 1");
 static struct db_sql sql_scores_of =
     DB_SQL("SELECT component_id, score, comment FROM assessment_scores"
 	   " WHERE workspace_id = ?1 AND assessment_id = ?2");
@@ -80,7 +90,8 @@ static struct db_sql sql_factors_of =
 static struct db_sql sql_insert =
     DB_SQL("INSERT INTO assessments (workspace_id, account_id, series_id, version, current,"
 	   " assessed_on, source, author_user_id, person, summary, recommend, stage_id, item_id,"
-	   " created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+	   " created_at, contact_id) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	   " ?13, ?14)"
 	   " RETURNING id");
 static struct db_sql sql_set_series =
     DB_SQL("UPDATE assessments SET series_id = id WHERE workspace_id = ?1 AND id = ?2");
@@ -163,6 +174,7 @@ read_row(struct db_stmt *st, struct arena *a, struct assessment *out)
 	out->stage_id = db_col_null(st, COL_STAGE) ? 0 : db_col_int(st, COL_STAGE);
 	out->item_id = db_col_null(st, COL_ITEM) ? 0 : db_col_int(st, COL_ITEM);
 	out->created_at = col_dup(st, a, COL_CREATED_AT, &oom);
+	out->contact_id = db_col_null(st, COL_CONTACT) ? 0 : db_col_int(st, COL_CONTACT);
 	return oom ? ADV_ENOMEM : ADV_OK;
 }
 
@@ -750,9 +762,10 @@ content_json(const struct assessment *x)
 						e->has_score ? json_real(e->score) : json_null(),
 						"comment", e->comment, "factors", fs));
 	}
-	o = json_pack("{s:s, s:s, s:s?, s:s?, s:o, s:o, s:o, s:o}", "assessed_on", x->assessed_on,
-		      "source", assessment_source_name(x->source), "person", x->person, "summary",
-		      x->summary, "recommend",
+	o = json_pack("{s:s, s:s, s:o, s:s?, s:s?, s:o, s:o, s:o, s:o}", "assessed_on",
+		      x->assessed_on, "source", assessment_source_name(x->source), "contact_id",
+		      x->contact_id ? json_integer(x->contact_id) : json_null(), "person",
+		      x->person, "summary", x->summary, "recommend",
 		      x->has_recommend ? json_integer(x->recommend) : json_null(), "stage_id",
 		      x->stage_id ? json_integer(x->stage_id) : json_null(), "item_id",
 		      x->item_id ? json_integer(x->item_id) : json_null(), "components", comps);
@@ -821,6 +834,10 @@ store_version(struct db_conn *c, int64_t ws_id, int64_t actor, int64_t account_i
 	else
 		db_bind_null(st, 12);
 	db_bind_text(st, 13, now);
+	if (x->contact_id)
+		db_bind_int(st, 14, x->contact_id);
+	else
+		db_bind_null(st, 14);
 	if ((rc = db_step(st, &row)) != ADV_OK)
 		return rc;
 	x->row_id = db_col_int(st, 0);
@@ -899,6 +916,32 @@ fill_author(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account_i
 }
 
 /*
+ * Checks x->contact_id: 0, the contact prev names (even when deleted since),
+ * or a live contact of account_id; the person defaults to its name.
+ */
+static enum adv_err
+check_contact(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account_id,
+	      const struct assessment *prev, struct assessment *x, struct adv_errbuf *eb)
+{
+	struct contact k;
+	enum adv_err rc;
+
+	if (x->contact_id == 0)
+		return ADV_OK;
+	if (x->contact_id < 0)
+		return adv_fail(eb, ADV_EINVAL, "/contact_id", "contact_id must be a person's id");
+	rc = contact_get(c, a, ws_id, account_id, x->contact_id, &k);
+	if (rc == ADV_ENOTFOUND || (rc == ADV_OK && k.archived_at != NULL &&
+				    !(prev != NULL && prev->contact_id == x->contact_id)))
+		return adv_fail(eb, ADV_EINVAL, "/contact_id",
+				"contact_id %lld is not a current person of this company",
+				(long long)x->contact_id);
+	if (rc == ADV_OK && x->person == NULL)
+		x->person = k.name;
+	return rc;
+}
+
+/*
  * The one write path: prev NULL creates, else stores the version after prev.
  * The caller holds the write scope.
  */
@@ -912,7 +955,8 @@ write_version(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor, 
 	struct assessment x;
 	enum adv_err rc;
 
-	if ((rc = prepare(c, a, ws_id, cat, prev, in, &x, eb)) != ADV_OK)
+	if ((rc = prepare(c, a, ws_id, cat, prev, in, &x, eb)) != ADV_OK ||
+	    (rc = check_contact(c, a, ws_id, account_id, prev, &x, eb)) != ADV_OK)
 		goto out;
 	if ((after = content_json(&x)) == NULL ||
 	    (prev != NULL && (before = content_json(prev)) == NULL)) {
@@ -1008,4 +1052,44 @@ out:
 	if (began)
 		rc = tx_end(c, &t, rc);
 	return rc;
+}
+
+enum adv_err
+assessment_latest_of_contact(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account_id,
+			     int64_t contact_id, int64_t *count, struct assessment *latest,
+			     bool *found)
+{
+	struct assessment *items;
+	struct catview cat;
+	struct db_stmt *st;
+	size_t n;
+	enum adv_err rc;
+	bool row;
+
+	*count = 0;
+	*found = false;
+	if ((rc = db_prepare(c, &sql_count_by_contact, &st)) != ADV_OK)
+		return rc;
+	db_bind_int(st, 1, ws_id);
+	db_bind_int(st, 2, account_id);
+	db_bind_int(st, 3, contact_id);
+	if ((rc = db_step(st, &row)) != ADV_OK)
+		return rc;
+	if (row) {
+		*count = db_col_int(st, 0);
+		db_done(st);
+	}
+	if (*count == 0)
+		return ADV_OK;
+	if ((rc = db_prepare(c, &sql_by_contact, &st)) != ADV_OK)
+		return rc;
+	db_bind_int(st, 1, ws_id);
+	db_bind_int(st, 2, account_id);
+	db_bind_int(st, 3, contact_id);
+	if ((rc = read_rows(st, a, 1, &items, &n)) != ADV_OK || n == 0 ||
+	    (rc = catview_read(c, a, ws_id, &cat)) != ADV_OK)
+		return rc;
+	*latest = items[0];
+	*found = true;
+	return load_components(c, a, ws_id, &cat, latest);
 }

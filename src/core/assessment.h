@@ -75,6 +75,7 @@ struct assessment {
 	int64_t author_id; /* who stored this version; 0 for the system */
 	const char *author_email;
 	const char *author_name;
+	int64_t contact_id; /* the contact who gave it (core/contact.h); 0 when none */
 	const char *person; /* NULL when unset, as for every optional text */
 	const char *summary;
 	bool has_recommend;
@@ -146,6 +147,15 @@ enum adv_err assessment_versions(struct db_conn *c, struct arena *a, int64_t ws_
  * page). Errors: ADV_ENOTFOUND when the account is not in the workspace;
  * ADV_EINVAL "cursor" or "limit".
  */
+/*
+ * What one person told us: *count is the number of current assessments of
+ * account_id tied to contact_id, and *latest (with its components; *found
+ * false when there is none) the newest of them by assessed_on, then id.
+ */
+enum adv_err assessment_latest_of_contact(struct db_conn *c, struct arena *a, int64_t ws_id,
+					  int64_t account_id, int64_t contact_id, int64_t *count,
+					  struct assessment *latest, bool *found);
+
 enum adv_err assessment_list(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account_id,
 			     unsigned limit, const char *cursor, struct assessment **items,
 			     size_t *n, const char **next_cursor, struct adv_errbuf *eb);
