@@ -20,6 +20,7 @@
 
 #define ACCOUNT_FILTER_MAX 300 /* characters of a search or filter value */
 #define AUDIT_CURSOR_MAX   20  /* digits of an audit cursor */
+#define AUDIT_ENTITY_MAX   32  /* characters of an entity type filter */
 /* Bytes of one account in JSON, at most: every field at its longest, escaped. */
 #define ACCOUNT_JSON_MAX (256u * 1024u)
 
@@ -456,8 +457,8 @@ get_audit(struct req *r)
 {
 	struct account acc;
 	struct audit_entry *items;
-	const char *cursor;
-	int64_t id, before = 0;
+	const char *cursor, *entity_type;
+	int64_t id, before = 0, entity_id = 0;
 	unsigned limit;
 	json_t *arr;
 	size_t n;
@@ -471,13 +472,15 @@ get_audit(struct req *r)
 	if (rc != ADV_OK ||
 	    (rc = query_limit(r, ACCOUNT_LIST_LIMIT_DFLT, ACCOUNT_LIST_LIMIT_MAX, &limit)) !=
 		ADV_OK ||
-	    (rc = query_text(r, "cursor", AUDIT_CURSOR_MAX, &cursor)) != ADV_OK)
+	    (rc = query_text(r, "cursor", AUDIT_CURSOR_MAX, &cursor)) != ADV_OK ||
+	    (rc = query_text(r, "entity_type", AUDIT_ENTITY_MAX, &entity_type)) != ADV_OK ||
+	    (rc = query_id(r, "entity_id", &entity_id)) != ADV_OK)
 		return rc;
 	if (cursor != NULL && (!str_to_i64(cursor, &before) || before <= 0))
 		return adv_fail(&r->eb, ADV_EINVAL, "cursor",
 				"cursor must be the next_cursor of a previous page");
-	if ((rc = audit_list_account(req_db(r), &r->arena, r->ws.id, id, before, limit + 1, &items,
-				     &n)) != ADV_OK)
+	if ((rc = audit_list_entity(req_db(r), &r->arena, r->ws.id, id, entity_type, entity_id,
+				    before, limit + 1, &items, &n)) != ADV_OK)
 		return rc;
 	if ((arr = json_array()) == NULL)
 		return ADV_ENOMEM;

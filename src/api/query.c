@@ -7,6 +7,8 @@
 
 #include "util/str.h"
 
+#define QUERY_ID_MAX 9007199254740992LL /* the largest id a JSON number carries exactly */
+
 enum adv_err
 query_limit(struct req *r, unsigned dflt, unsigned max, unsigned *out)
 {
@@ -58,5 +60,21 @@ query_flag(struct req *r, const char *name, bool *out)
 		*out = true;
 	else if (strcmp(v, "false") != 0 && strcmp(v, "0") != 0)
 		return adv_fail(&r->eb, ADV_EINVAL, name, "%s must be true or false", name);
+	return ADV_OK;
+}
+
+enum adv_err
+query_id(struct req *r, const char *name, int64_t *out)
+{
+	const char *v = req_query(r, name);
+
+	*out = 0;
+	if (v == NULL || *v == '\0')
+		return ADV_OK;
+	if (!str_to_i64(v, out) || *out < 1 || *out > QUERY_ID_MAX) {
+		*out = 0;
+		return adv_fail(&r->eb, ADV_EINVAL, name,
+				"%s must be an id (a whole number from 1)", name);
+	}
 	return ADV_OK;
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/http.h"
 
@@ -29,5 +30,11 @@ enum adv_err query_text(struct req *r, const char *name, size_t max, const char 
  * ADV_EINVAL (field name) otherwise.
  */
 enum adv_err query_flag(struct req *r, const char *name, bool *out);
+
+/*
+ * Parameter name as an object id: 0 when absent or empty, else a whole
+ * number from 1 to 2^53. ADV_EINVAL (field name) otherwise.
+ */
+enum adv_err query_id(struct req *r, const char *name, int64_t *out);
 
 #endif

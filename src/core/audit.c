@@ -19,6 +19,7 @@ static struct db_sql sql_audit_of_account =
 	   " l.entity_id, l.action, l.changes FROM audit_log l"
 	   " LEFT JOIN users u ON u.id = l.actor_user_id"
 	   " WHERE l.workspace_id = ?1 AND l.account_id = ?2 AND l.id < ?3"
+	   " AND (?5 IS NULL OR l.entity_type = ?5) AND (?6 = 0 OR l.entity_id = ?6)"
 	   " ORDER BY l.id DESC LIMIT ?4");
 
 enum adv_err
@@ -72,6 +73,14 @@ enum adv_err
 audit_list_account(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account_id,
 		   int64_t before_id, unsigned limit, struct audit_entry **items, size_t *n)
 {
+	return audit_list_entity(c, a, ws_id, account_id, NULL, 0, before_id, limit, items, n);
+}
+
+enum adv_err
+audit_list_entity(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account_id,
+		  const char *entity_type, int64_t entity_id, int64_t before_id, unsigned limit,
+		  struct audit_entry **items, size_t *n)
+{
 	struct audit_entry *v;
 	struct db_stmt *st;
 	enum adv_err rc = ADV_OK;
@@ -88,6 +97,8 @@ audit_list_account(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t ac
 	db_bind_int(st, 2, account_id);
 	db_bind_int(st, 3, before_id > 0 ? before_id : INT64_MAX);
 	db_bind_int(st, 4, limit);
+	db_bind_text(st, 5, entity_type);
+	db_bind_int(st, 6, entity_id);
 	while (len < limit && (rc = db_step(st, &row)) == ADV_OK && row) {
 		struct audit_entry *e = &v[len++];
 

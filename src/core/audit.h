@@ -51,4 +51,13 @@ enum adv_err audit_list_account(struct db_conn *c, struct arena *a, int64_t ws_i
 				int64_t account_id, int64_t before_id, unsigned limit,
 				struct audit_entry **items, size_t *n);
 
+/*
+ * audit_list_account narrowed to the entries about one thing of the account:
+ * entity_type (NULL: any) and entity_id (0: any), e.g. "contact" 7.
+ */
+enum adv_err audit_list_entity(struct db_conn *c, struct arena *a, int64_t ws_id,
+			       int64_t account_id, const char *entity_type, int64_t entity_id,
+			       int64_t before_id, unsigned limit, struct audit_entry **items,
+			       size_t *n);
+
 #endif

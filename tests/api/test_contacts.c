@@ -221,6 +221,20 @@ test_fields(void **state)
 		assert_non_null(json_object_get(json_object_get(first, "changes"), "attitude"));
 	}
 	json_decref(j);
+	/* One person's history: the account's entries about it alone, newest first. */
+	snprintf(body, sizeof(body), WS "/accounts/%lld/audit?entity_type=contact&entity_id=%lld",
+		 (long long)acc, (long long)cid);
+	j = hcall(h, "GET", body, U_VIEWER, NULL, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 2);
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(json_object_get(j, "items"), 1), "action")),
+			    "create");
+	assert_int_equal(json_integer_value(json_object_get(
+			     json_array_get(json_object_get(j, "items"), 1), "entity_id")),
+			 cid);
+	json_decref(j);
+	snprintf(body, sizeof(body), WS "/accounts/%lld/audit?entity_id=x", (long long)acc);
+	json_decref(hcall(h, "GET", body, U_VIEWER, NULL, NULL, 422));
 }
 
 static void
