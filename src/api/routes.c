@@ -18,6 +18,8 @@ API_ROUTES_DECL(journey);
 API_ROUTES_DECL(assessments);
 API_ROUTES_DECL(loyalty);
 API_ROUTES_DECL(contacts);
+API_ROUTES_DECL(plan);
+API_ROUTES_DECL(account_map);
 
 #define ROUTES_MAX 256
 
@@ -37,6 +39,8 @@ static const struct {
     {api_assessments_routes, &api_assessments_routes_n},
     {api_loyalty_routes, &api_loyalty_routes_n},
     {api_contacts_routes, &api_contacts_routes_n},
+    {api_plan_routes, &api_plan_routes_n},
+    {api_account_map_routes, &api_account_map_routes_n},
 };
 
 static struct route all_routes[ROUTES_MAX];

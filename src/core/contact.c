@@ -229,16 +229,6 @@ contact_field_name(enum contact_field f)
 	return f < KF__MAX ? field_names[f] : NULL;
 }
 
-void
-contact_today(char out[DATE_TEXT_SIZE])
-{
-	char now[CLOCK_TEXT_MAX];
-
-	clock_now_plus(0, now);
-	memcpy(out, now, DATE_TEXT_SIZE - 1);
-	out[DATE_TEXT_SIZE - 1] = '\0';
-}
-
 /* True when phone is 3..40 characters of digits, spaces, + ( ) - . # and "доб."/"ext". */
 static bool
 phone_valid(const char *phone)
@@ -312,7 +302,7 @@ past_date_check(const char *field, const char *d, struct adv_errbuf *eb)
 	if (!date_valid(d))
 		return adv_fail(eb, ADV_EINVAL, field, "%s must be a real date written YYYY-MM-DD",
 				field + 1);
-	contact_today(today);
+	date_today(today);
 	if (strcmp(d, today) > 0)
 		return adv_fail(eb, ADV_EINVAL, field, "%s may not be in the future (today is %s)",
 				field + 1, today);

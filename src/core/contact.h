@@ -164,9 +164,6 @@ extern const char *const contact_influence_values[];
 extern const char *const contact_relationship_values[];
 extern const char *const contact_sign_values[];
 
-/* Today's UTC date, YYYY-MM-DD, into out (11 bytes). */
-void contact_today(char out[11]);
-
 /* The JSON/CSV name of a field ("owner_email" for KF_OWNER). */
 const char *contact_field_name(enum contact_field f);
 

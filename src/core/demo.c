@@ -1,11 +1,12 @@
 /*
  * demo.c — the demo workspace (see demo.h): a metals distributor, its team of
  * four, a catalogue of competitors and DEMO_ACCOUNTS client companies with
- * their suppliers and loyalty assessments, generated from fixed seeds so that
- * every demo database is the same (the assessments' dates are counted back
- * from the day the demo is made, so that their history is always recent).
- * Everything goes through the core functions (which validate and audit) in
- * one transaction.
+ * their suppliers, loyalty assessments and people (contacts on an org chart,
+ * influence links, a relationship plan), generated from fixed seeds so that
+ * every demo database is the same (dates are counted back from the day the
+ * demo is made, so that their history is always recent). Everything goes
+ * through the core functions (which validate and audit) in one transaction,
+ * except the people, which are plain inserts in it for speed.
  */
 #include "core/demo.h"
 
@@ -15,11 +16,13 @@
 #include "core/account.h"
 #include "core/assessment.h"
 #include "core/competitor.h"
+#include "core/contact.h"
 #include "core/identity.h"
 #include "core/inn.h"
 #include "core/loyalty_model.h"
 #include "core/supplier.h"
 #include "util/arena.h"
+#include "util/clock.h"
 
 #define DEMO_ACCOUNTS	    200
 #define DEMO_SEED	    0x5EEDC0FFEE2024ULL
@@ -488,6 +491,7 @@ struct demo_client {
 	enum account_status status;
 	int64_t author; /* the user who owns the account */
 	const char *churned_at;
+	const char *domain; /* of the web site, for the people's e-mail addresses */
 };
 
 /* The evidence quoted for a seed factor: component code and position in the seed. */
@@ -825,8 +829,412 @@ out:
 }
 
 /*
- * Creates the workspace, its team, competitors, accounts and their assessments;
- * the caller holds the transaction.
+ * The people of the demo's clients (docs/account-map.md), from a seed of
+ * their own so that the companies and assessments stay as they were: 2 to
+ * DEMO_PEOPLE_MAX contacts per company on a plausible org chart, a few
+ * influence links, and a relationship plan with some actions overdue.
+ * Written with plain inserts (no audit entries), for speed.
+ */
+#define DEMO_PEOPLE_SEED 0xC0FFEE5EED0A11ULL
+#define DEMO_PEOPLE_MIN	 2
+#define DEMO_PEOPLE_MAX	 8
+#define DEMO_LINKS_MAX	 2 /* influence links per company */
+#define DEMO_ACTIONS_MAX 3 /* plan actions per company */
+
+/* The positions of a client's org chart; parent is the index of the manager (-1: the top). */
+static const struct {
+	const char *position;
+	const char *department;
+	int parent;
+	enum contact_role role;
+	enum contact_influence influence;
+} demo_chart[] = {
+    {"Генеральный директор", "Руководство", -1, BUY_DECISION_MAKER, INF_HIGH},
+    {"Коммерческий директор", "Коммерческая служба", 0, BUY_INFLUENCER, INF_HIGH},
+    {"Финансовый директор", "Финансы", 0, BUY_ECONOMIC_BUYER, INF_HIGH},
+    {"Технический директор", "Техническая служба", 0, BUY_TECHNICAL_BUYER, INF_HIGH},
+    {"Директор по закупкам", "Закупки", 0, BUY_ECONOMIC_BUYER, INF_HIGH},
+    {"Главный инженер", "Техническая служба", 3, BUY_TECHNICAL_BUYER, INF_MEDIUM},
+    {"Начальник отдела снабжения", "Закупки", 4, BUY_USER_BUYER, INF_MEDIUM},
+    {"Менеджер по закупкам", "Закупки", 6, BUY_GATEKEEPER, INF_LOW},
+    {"Главный механик", "Производство", 3, BUY_USER_BUYER, INF_MEDIUM},
+    {"Начальник производства", "Производство", 3, BUY_USER_BUYER, INF_MEDIUM},
+    {"Главный бухгалтер", "Финансы", 2, BUY_GATEKEEPER, INF_LOW},
+    {"Инженер ПТО", "Техническая служба", 5, BUY_COACH, INF_LOW},
+    {"Помощник генерального директора", "Руководство", 0, BUY_GATEKEEPER, INF_LOW},
+};
+
+#define DEMO_CHART_LEN DEMO_ARRAY_LEN(demo_chart)
+
+/* First names with the Latin initial used in e-mail addresses; [0] men, [1] women. */
+static const struct demo_part demo_first_names[2][12] = {
+    {{"Алексей", "a"},
+     {"Андрей", "a"},
+     {"Дмитрий", "d"},
+     {"Сергей", "s"},
+     {"Игорь", "i"},
+     {"Михаил", "m"},
+     {"Николай", "n"},
+     {"Павел", "p"},
+     {"Владимир", "v"},
+     {"Евгений", "e"},
+     {"Роман", "r"},
+     {"Константин", "k"}},
+    {{"Елена", "e"},
+     {"Ирина", "i"},
+     {"Ольга", "o"},
+     {"Татьяна", "t"},
+     {"Наталья", "n"},
+     {"Светлана", "s"},
+     {"Анна", "a"},
+     {"Марина", "m"},
+     {"Юлия", "y"},
+     {"Екатерина", "e"},
+     {"Людмила", "l"},
+     {"Вера", "v"}},
+};
+
+/* Surnames: the man's form, the woman's form, and the man's in Latin (a woman's adds "a"). */
+static const struct {
+	const char *ru[2];
+	const char *lat;
+} demo_surnames[] = {
+    {{"Петров", "Петрова"}, "petrov"},	      {{"Смирнов", "Смирнова"}, "smirnov"},
+    {{"Кузнецов", "Кузнецова"}, "kuznetsov"}, {{"Волков", "Волкова"}, "volkov"},
+    {{"Морозов", "Морозова"}, "morozov"},     {{"Лебедев", "Лебедева"}, "lebedev"},
+    {{"Соколов", "Соколова"}, "sokolov"},     {{"Попов", "Попова"}, "popov"},
+    {{"Новиков", "Новикова"}, "novikov"},     {{"Фёдоров", "Фёдорова"}, "fedorov"},
+    {{"Зайцев", "Зайцева"}, "zaitsev"},	      {{"Егоров", "Егорова"}, "egorov"},
+    {{"Никитин", "Никитина"}, "nikitin"},     {{"Орлов", "Орлова"}, "orlov"},
+    {{"Макаров", "Макарова"}, "makarov"},     {{"Андреев", "Андреева"}, "andreev"},
+    {{"Ковалёв", "Ковалёва"}, "kovalev"},     {{"Ильин", "Ильина"}, "ilin"},
+    {{"Гусев", "Гусева"}, "gusev"},	      {{"Титов", "Титова"}, "titov"},
+    {{"Белов", "Белова"}, "belov"},	      {{"Медведев", "Медведева"}, "medvedev"},
+    {{"Тарасов", "Тарасова"}, "tarasov"},     {{"Комаров", "Комарова"}, "komarov"},
+};
+
+/* Weights (per cent) of the attitudes and relationships by the client's status. */
+static const unsigned demo_attitude_pct[ACCOUNT_STATUS__MAX][ATT__MAX] = {
+    [ACCOUNT_PROSPECT] = {3, 15, 62, 15, 5},
+    [ACCOUNT_ACTIVE] = {12, 35, 35, 13, 5},
+    [ACCOUNT_AT_RISK] = {4, 18, 38, 28, 12},
+    [ACCOUNT_CHURNED] = {0, 8, 30, 37, 25},
+};
+static const unsigned demo_relationship_pct[ACCOUNT_STATUS__MAX][REL__MAX] = {
+    [ACCOUNT_PROSPECT] = {45, 35, 15, 5, 0},
+    [ACCOUNT_ACTIVE] = {10, 20, 40, 22, 8},
+    [ACCOUNT_AT_RISK] = {15, 30, 35, 15, 5},
+    [ACCOUNT_CHURNED] = {35, 35, 25, 5, 0},
+};
+
+static const char *const demo_people_notes[] = {
+    "Предпочитает общение по телефону, письма читает редко.",
+    "Ключевой человек в тендерной комиссии.",
+    "Раньше работал у конкурента, хорошо знает их условия.",
+    "Просит заранее присылать спецификации и сертификаты.",
+    "Решения согласует с собственником.",
+    "Любит, когда приезжают на объект.",
+};
+
+static const char *const demo_link_notes[] = {
+    "Советуется по выбору поставщиков",
+    "Давние коллеги, вместе пришли из холдинга",
+    "Конфликтуют из-за бюджета на закупки",
+    NULL,
+};
+
+static const char *const demo_action_texts[] = {
+    "Провести встречу по условиям на следующий год",
+    "Отправить коммерческое предложение на квартальный объём",
+    "Пригласить на склад и показать резку в размер",
+    "Согласовать график отгрузок на сезон",
+    "Разобрать открытую рекламацию по качеству проката",
+    "Представить нового менеджера и обсудить отсрочку платежа",
+    "Передать сертификаты качества на новую марку стали",
+    "Договориться о пилотной поставке",
+};
+
+static struct db_sql sql_demo_contact = DB_SQL(
+    "INSERT INTO contacts (workspace_id, account_id, name, position, department, emails, phones,"
+    " reports_to_id, buying_role, attitude, influence, relationship, owner_user_id,"
+    " last_contact_on, left_on, notes, external_id, version, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1,"
+    " ?18, ?18) RETURNING id");
+static struct db_sql sql_demo_link =
+    DB_SQL("INSERT INTO contact_links (workspace_id, account_id, from_contact_id, to_contact_id,"
+	   " sign, note, version, created_at, updated_at)"
+	   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7)");
+static struct db_sql sql_demo_action =
+    DB_SQL("INSERT INTO contact_actions (workspace_id, account_id, contact_id, what, due_on,"
+	   " owner_user_id, status, done_on, version, created_at, updated_at)"
+	   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?9)");
+
+/* An index drawn by weights (per cent, n of them). */
+static unsigned
+demo_weighted(uint64_t *s, const unsigned *pct, unsigned n)
+{
+	unsigned r = demo_pick(s, 100), acc = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		acc += pct[i];
+		if (r < acc)
+			return i;
+	}
+	return n - 1;
+}
+
+/* Binds id at i, or NULL when id is 0. */
+static void
+demo_bind_id(struct db_stmt *st, int i, int64_t id)
+{
+	if (id > 0)
+		db_bind_int(st, i, id);
+	else
+		db_bind_null(st, i);
+}
+
+/* One person of a client's org chart, as the demo makes it up. */
+struct demo_person {
+	int64_t id;
+	size_t chart; /* index in demo_chart */
+	int64_t reports_to_id;
+	bool left;
+};
+
+/*
+ * Writes one contact of client cl holding position chart, reporting to
+ * reports_to_id (0: the top), into *p. ext counts the contacts given a CRM id;
+ * surnames has a bit per surname the client's people have already, so that
+ * no two of them share one (nor an e-mail address).
+ */
+static enum adv_err
+demo_person(struct db_conn *c, struct arena *a, uint64_t *s, int64_t ws_id,
+	    const struct demo_client *cl, size_t chart, int64_t reports_to_id, const char *now,
+	    unsigned *ext, uint32_t *surnames, struct demo_person *p)
+{
+	unsigned sex = demo_pick(s, 2), sur = demo_pick(s, DEMO_ARRAY_LEN(demo_surnames));
+	const struct demo_part *first = &demo_first_names[sex][demo_pick(s, 12)];
+	bool key = demo_chart[chart].parent <= 0, left;
+	enum contact_role role = demo_chart[chart].role;
+	enum contact_influence inf = demo_chart[chart].influence;
+	enum contact_attitude att =
+	    (enum contact_attitude)demo_weighted(s, demo_attitude_pct[cl->status], ATT__MAX);
+	enum contact_relationship rel = (enum contact_relationship)demo_weighted(
+	    s, demo_relationship_pct[cl->status], REL__MAX);
+	const char *name, *emails, *phones, *last = NULL, *left_on = NULL, *notes = NULL;
+	const char *external_id = NULL;
+	long left_days;
+	struct db_stmt *st;
+	enum adv_err rc;
+	bool row;
+
+	while (*surnames & (1u << sur))
+		sur = (sur + 1) % DEMO_ARRAY_LEN(demo_surnames);
+	*surnames |= 1u << sur;
+	name = arena_printf(a, "%s %s", first->ru, demo_surnames[sur].ru[sex]);
+	emails = demo_pick(s, 10) < 8
+		     ? arena_printf(a, "[\"%s.%s%s@%s\"]", first->lat, demo_surnames[sur].lat,
+				    sex ? "a" : "", cl->domain)
+		     : "[]";
+	phones = demo_pick(s, 10) < 6
+		     ? arena_printf(a, "[\"+7 9%02u %03u-%02u-%02u\"]", demo_pick(s, 100),
+				    demo_pick(s, 1000), demo_pick(s, 100), demo_pick(s, 100))
+		     : "[]";
+	if (demo_pick(s, 5) == 0)
+		role = chart == 0 ? BUY_DECISION_MAKER : BUY_NONE;
+	if (demo_pick(s, 5) == 0)
+		inf = inf == INF_HIGH ? INF_MEDIUM : inf == INF_LOW ? INF_MEDIUM : INF_LOW;
+	left = chart != 0 && demo_pick(s, 100) < 6;
+	left_days = left ? 20 + (long)demo_pick(s, 345) : 0;
+	if (left) {
+		left_on = demo_days_ago(a, left_days);
+		if (demo_pick(s, 2) == 0)
+			att = ATT_CHAMPION;
+	}
+	if (demo_pick(s, 10) < 7) /* before leaving, for those who left */
+		last = demo_days_ago(a, left_days + 1 + (long)demo_pick(s, key ? 150 : 300));
+	if (demo_pick(s, 100) < 15)
+		notes = demo_people_notes[demo_pick(s, DEMO_ARRAY_LEN(demo_people_notes))];
+	if (demo_pick(s, 10) < 4)
+		external_id = arena_printf(a, "CRM-P-%06u", 100 + (*ext)++);
+	if (name == NULL || emails == NULL || phones == NULL || (left && left_on == NULL))
+		return ADV_ENOMEM;
+	if ((rc = db_prepare(c, &sql_demo_contact, &st)) != ADV_OK)
+		return rc;
+	db_bind_int(st, 1, ws_id);
+	db_bind_int(st, 2, cl->id);
+	db_bind_text(st, 3, name);
+	db_bind_text(st, 4, demo_chart[chart].position);
+	db_bind_text(st, 5, demo_chart[chart].department);
+	db_bind_text(st, 6, emails);
+	db_bind_text(st, 7, phones);
+	demo_bind_id(st, 8, reports_to_id);
+	db_bind_text(st, 9, contact_role_name(role));
+	db_bind_text(st, 10, contact_attitude_name(att));
+	db_bind_text(st, 11, contact_influence_name(inf));
+	db_bind_text(st, 12, contact_relationship_name(rel));
+	demo_bind_id(st, 13, demo_pick(s, 100) < (key ? 75u : 30u) ? cl->author : 0);
+	db_bind_text(st, 14, last);
+	db_bind_text(st, 15, left_on);
+	db_bind_text(st, 16, notes);
+	db_bind_text(st, 17, external_id);
+	db_bind_text(st, 18, now);
+	if ((rc = db_step(st, &row)) != ADV_OK)
+		return rc;
+	if (!row)
+		return ADV_EDB;
+	p->id = db_col_int(st, 0);
+	db_done(st);
+	p->chart = chart;
+	p->reports_to_id = reports_to_id;
+	p->left = left;
+	return ADV_OK;
+}
+
+/* Adds 0..DEMO_LINKS_MAX influence links between distinct people of one client. */
+static enum adv_err
+demo_links(struct db_conn *c, uint64_t *s, int64_t ws_id, int64_t account_id,
+	   const struct demo_person *people, size_t n, const char *now)
+{
+	int64_t pairs[DEMO_LINKS_MAX][2] = {{0}};
+	unsigned want = n >= 3 ? demo_pick(s, DEMO_LINKS_MAX + 1) : 0;
+	enum adv_err rc = ADV_OK;
+
+	for (unsigned k = 0; k < want && rc == ADV_OK; k++) {
+		size_t from = demo_pick(s, (unsigned)n), to = demo_pick(s, (unsigned)n - 1);
+		bool opposes = demo_pick(s, 10) < 3, dup = false;
+		struct db_stmt *st;
+
+		to += to >= from; /* anyone but from */
+		for (unsigned j = 0; j < k; j++)
+			dup =
+			    dup || (pairs[j][0] == people[from].id && pairs[j][1] == people[to].id);
+		pairs[k][0] = people[from].id;
+		pairs[k][1] = people[to].id;
+		if (dup || (rc = db_prepare(c, &sql_demo_link, &st)) != ADV_OK)
+			continue;
+		db_bind_int(st, 1, ws_id);
+		db_bind_int(st, 2, account_id);
+		db_bind_int(st, 3, people[from].id);
+		db_bind_int(st, 4, people[to].id);
+		db_bind_text(st, 5, opposes ? "opposes" : "supports");
+		db_bind_text(st, 6, demo_link_notes[opposes ? 2 : demo_pick(s, 2) * 3]);
+		db_bind_text(st, 7, now);
+		rc = db_exec(st);
+	}
+	return rc;
+}
+
+/*
+ * Adds 1..DEMO_ACTIONS_MAX plan actions towards people who are still there,
+ * due from 25 days ago to 40 days ahead: the past ones mostly done, some
+ * cancelled, the rest overdue.
+ */
+static enum adv_err
+demo_actions(struct db_conn *c, struct arena *a, uint64_t *s, int64_t ws_id,
+	     const struct demo_client *cl, const struct demo_person *people, size_t n,
+	     const char *now)
+{
+	unsigned want = 1 + demo_pick(s, DEMO_ACTIONS_MAX);
+	enum adv_err rc = ADV_OK;
+
+	for (unsigned k = 0; k < want && rc == ADV_OK; k++) {
+		const struct demo_person *p = &people[demo_pick(s, (unsigned)n)];
+		long due = (long)demo_pick(s, 66) - 25; /* days from today */
+		unsigned r = demo_pick(s, 100);
+		const char *status = "open", *due_on = demo_days_ago(a, -due), *done_on = NULL;
+		struct db_stmt *st;
+
+		if (p->left)
+			continue;
+		if (due < 0 && r < 45) {
+			status = "done";
+			done_on = due_on;
+		} else if (due < 0 && r < 55) {
+			status = "cancelled";
+		} else if (due >= 0 && r < 10) {
+			status = "done";
+			done_on = demo_days_ago(a, (long)demo_pick(s, 5));
+		}
+		if (due_on == NULL || (strcmp(status, "done") == 0 && done_on == NULL))
+			return ADV_ENOMEM;
+		if ((rc = db_prepare(c, &sql_demo_action, &st)) != ADV_OK)
+			return rc;
+		db_bind_int(st, 1, ws_id);
+		db_bind_int(st, 2, cl->id);
+		db_bind_int(st, 3, p->id);
+		db_bind_text(st, 4,
+			     demo_action_texts[demo_pick(s, DEMO_ARRAY_LEN(demo_action_texts))]);
+		db_bind_text(st, 5, due_on);
+		demo_bind_id(st, 6, demo_pick(s, 100) < 85 ? cl->author : 0);
+		db_bind_text(st, 7, status);
+		db_bind_text(st, 8, done_on);
+		db_bind_text(st, 9, now);
+		rc = db_exec(st);
+	}
+	return rc;
+}
+
+/*
+ * The people of every client: the head of the company always, others drawn
+ * from demo_chart, each reporting to the nearest manager above them who is
+ * drawn too; then links, and a plan for about half of the current clients.
+ */
+static enum adv_err
+demo_people(struct db_conn *c, int64_t ws_id, const struct demo_client *clients, size_t nclients)
+{
+	uint64_t s = DEMO_PEOPLE_SEED;
+	char now[CLOCK_TEXT_MAX];
+	struct arena row;
+	unsigned ext = 0;
+	enum adv_err rc = ADV_OK;
+
+	arena_init(&row, DEMO_ARENA_LIMIT);
+	clock_now_plus(0, now);
+	for (size_t i = 0; i < nclients && rc == ADV_OK; i++) {
+		const struct demo_client *cl = &clients[i];
+		struct demo_person people[DEMO_PEOPLE_MAX];
+		int64_t at[DEMO_CHART_LEN] = {0}; /* contact id by chart position, 0: nobody */
+		bool chosen[DEMO_CHART_LEN] = {false};
+		uint32_t surnames = 0;
+		unsigned want =
+		    DEMO_PEOPLE_MIN + demo_pick(&s, DEMO_PEOPLE_MAX - DEMO_PEOPLE_MIN + 1);
+		size_t n = 0;
+
+		arena_free(&row);
+		chosen[0] = true;
+		for (unsigned k = 1; k < want; k++) {
+			size_t j = 1 + demo_pick(&s, DEMO_CHART_LEN - 1);
+
+			while (chosen[j])
+				j = j + 1 < DEMO_CHART_LEN ? j + 1 : 1;
+			chosen[j] = true;
+		}
+		/* The chart lists managers before their people: one pass fills the lines. */
+		for (size_t j = 0; j < DEMO_CHART_LEN && rc == ADV_OK; j++) {
+			int up = demo_chart[j].parent;
+
+			if (!chosen[j])
+				continue;
+			while (up >= 0 && at[up] == 0)
+				up = demo_chart[up].parent;
+			rc = demo_person(c, &row, &s, ws_id, cl, j, up >= 0 ? at[up] : 0, now, &ext,
+					 &surnames, &people[n]);
+			if (rc == ADV_OK)
+				at[j] = people[n++].id;
+		}
+		if (rc == ADV_OK)
+			rc = demo_links(c, &s, ws_id, cl->id, people, n, now);
+		if (rc == ADV_OK && cl->status != ACCOUNT_CHURNED && demo_pick(&s, 100) < 50)
+			rc = demo_actions(c, &row, &s, ws_id, cl, people, n, now);
+	}
+	arena_free(&row);
+	return rc;
+}
+
+/*
+ * Creates the workspace, its team, competitors, accounts, their assessments
+ * and their people; the caller holds the transaction.
  */
 static enum adv_err
 demo_fill(struct db_conn *c, struct arena *a, struct adv_errbuf *eb)
@@ -884,13 +1292,18 @@ demo_fill(struct db_conn *c, struct arena *a, struct adv_errbuf *eb)
 		for (size_t u = 0; u < DEMO_ARRAY_LEN(demo_users); u++)
 			if (strcmp(demo_users[u].email, acc.owner_email) == 0)
 				clients[i].author = uids[u];
-		if (acc.churned_at != NULL &&
-		    (clients[i].churned_at = arena_strdup(a, acc.churned_at)) == NULL) {
+		if ((clients[i].domain = arena_strdup(a, acc.website + strlen("https://"))) ==
+			NULL ||
+		    (acc.churned_at != NULL &&
+		     (clients[i].churned_at = arena_strdup(a, acc.churned_at)) == NULL)) {
 			rc = ADV_ENOMEM;
 			goto out;
 		}
 	}
-	rc = demo_assessments(c, a, ws_id, clients, DEMO_ACCOUNTS, eb);
+	if ((rc = demo_assessments(c, a, ws_id, clients, DEMO_ACCOUNTS, eb)) != ADV_OK)
+		goto out;
+	if ((rc = demo_people(c, ws_id, clients, DEMO_ACCOUNTS)) != ADV_OK)
+		adv_fail(eb, rc, NULL, "cannot add the people of the demo's clients");
 out:
 	arena_free(&row);
 	return rc;

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* Reads exactly n ASCII digits at s into *v; false when any is not a digit. */
 static bool
@@ -83,4 +84,34 @@ date_parse(const char *s, char out[DATE_TEXT_SIZE])
 		return false;
 	snprintf(out, DATE_TEXT_SIZE, "%04d-%02d-%02d", y, m, d);
 	return true;
+}
+
+bool
+date_days(const char *ymd, int64_t *out)
+{
+	int y, m, d;
+	int64_t era, yoe, doy, doe;
+
+	if (ymd == NULL || !date_parse_iso(ymd, &y, &m, &d))
+		return false;
+	/* Days from civil (proleptic Gregorian), with March as the first month. */
+	if (m <= 2)
+		y--;
+	era = y / 400; /* y >= 0: DATE_YEAR_MIN is 1 */
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	*out = era * 146097 + doe - 719468;
+	return true;
+}
+
+void
+date_today(char out[DATE_TEXT_SIZE])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	if (strftime(out, DATE_TEXT_SIZE, "%Y-%m-%d", &tm) != DATE_TEXT_SIZE - 1)
+		memcpy(out, "1970-01-01", DATE_TEXT_SIZE);
 }

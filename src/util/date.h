@@ -10,6 +10,7 @@
 #define ADV_UTIL_DATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define DATE_YEAR_MIN  1    /* earliest year accepted */
 #define DATE_YEAR_MAX  9999 /* latest year accepted */
@@ -30,5 +31,16 @@ bool date_valid(const char *ymd);
  * not a real calendar day.
  */
 bool date_parse(const char *s, char out[DATE_TEXT_SIZE]);
+
+/*
+ * The day number of ymd, a canonical date (date_valid): days since
+ * 1970-01-01, negative before it, into *out; the difference of two day
+ * numbers is the number of days between the dates. Result: false (*out
+ * untouched) when ymd is NULL or not a valid date.
+ */
+bool date_days(const char *ymd, int64_t *out);
+
+/* Today's date in UTC as "YYYY-MM-DD" into out. */
+void date_today(char out[DATE_TEXT_SIZE]);
 
 #endif
