@@ -1,6 +1,8 @@
 /*
- * imports.c — POST /api/v1/workspaces/{ws}/imports/accounts: a CSV file as
- * the raw request body, imported by core/import.c in one transaction.
+ * imports.c — POST /api/v1/workspaces/{ws}/imports/accounts and
+ * …/imports/contacts: a CSV file as the raw request body, imported in one
+ * transaction by core/import.c (client companies) or core/contact_io.c
+ * (their people); both answer alike.
  *
  * Query: dry_run and skip_invalid, true or false (both false by default).
  * Answers 200 with the report {"dry_run","encoding","delimiter","rows_read",
@@ -14,6 +16,7 @@
 
 #include "api/query.h"
 #include "api/routes.h"
+#include "core/contact_io.h"
 #include "core/import.h"
 
 #define IMPORT_HTTP_UNSUPPORTED_MEDIA 415
@@ -66,8 +69,9 @@ import_report_json(const struct import_opts *o, const struct import_report *rep)
 	return j;
 }
 
+/* Runs importer fn on the request's body and answers with its report. */
 static enum adv_err
-post_import_accounts(struct req *r)
+post_import(struct req *r, import_fn fn)
 {
 	struct import_opts o = {0};
 	struct import_report rep;
@@ -86,8 +90,7 @@ post_import_accounts(struct req *r)
 	    (rc = query_flag(r, "skip_invalid", &o.skip_invalid)) != ADV_OK)
 		return rc;
 	o.actor = r->caller.user_id;
-	rc = import_accounts(req_db(r), &r->arena, r->ws.id, r->body.data, r->body.len, &o, &rep,
-			     &r->eb);
+	rc = fn(req_db(r), &r->arena, r->ws.id, r->body.data, r->body.len, &o, &rep, &r->eb);
 	if (rc != ADV_OK && !(rc == ADV_EINVAL && rep.rows_rejected > 0))
 		return rc;
 	if ((report = import_report_json(&o, &rep)) == NULL)
@@ -102,6 +105,20 @@ post_import_accounts(struct req *r)
 	return ADV_OK;
 }
 
+static enum adv_err
+post_import_accounts(struct req *r)
+{
+	return post_import(r, import_accounts);
+}
+
+static enum adv_err
+post_import_contacts(struct req *r)
+{
+	return post_import(r, import_contacts);
+}
+
 API_ROUTES_DEFINE(imports,
 		  {HTTP_POST, "/api/v1/workspaces/{ws}/imports/accounts", post_import_accounts,
+		   ACCESS_WORKSPACE, ROLE_ANALYST, ROUTE_RAW_BODY},
+		  {HTTP_POST, "/api/v1/workspaces/{ws}/imports/contacts", post_import_contacts,
 		   ACCESS_WORKSPACE, ROLE_ANALYST, ROUTE_RAW_BODY}, );

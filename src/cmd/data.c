@@ -1,7 +1,8 @@
 /*
- * data.c — `advocate import accounts FILE` and `advocate export accounts`:
- * spreadsheets in and out of a workspace from the command line (the work is
- * done by core/import.c, as for the HTTP API).
+ * data.c — `advocate import accounts|contacts FILE` and `advocate export
+ * accounts|contacts`: spreadsheets in and out of a workspace from the command
+ * line (the work is done by core/import.c and core/contact_io.c, as for the
+ * HTTP API).
  */
 #include "cmd/cmd.h"
 
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/contact_io.h"
 #include "core/identity.h"
 #include "core/import.h"
 
@@ -17,6 +19,41 @@
 #define DATA_REJECTS_SHOWN 50 /* problems printed; the rest only counted */
 
 static const struct user data_system_user = {0, "", "", true};
+
+/* Writes the workspace's rows of one kind as a table (export_accounts with no filter, …). */
+typedef enum adv_err (*data_export_fn)(struct db_conn *c, int64_t ws_id, enum table_format fmt,
+				       enum export_lang lang, struct buf *out, size_t *rows,
+				       struct adv_errbuf *eb);
+
+/* export_accounts of every live account. */
+static enum adv_err
+data_export_accounts(struct db_conn *c, int64_t ws_id, enum table_format fmt, enum export_lang lang,
+		     struct buf *out, size_t *rows, struct adv_errbuf *eb)
+{
+	struct account_filter f = {.sort = ACCOUNT_SORT_NAME, .limit = ACCOUNT_LIST_LIMIT_MAX};
+
+	return export_accounts(c, ws_id, &f, fmt, lang, out, rows, eb);
+}
+
+/* What the command line imports and exports: KIND and its functions. */
+static const struct data_kind {
+	const char *name;
+	import_fn import;
+	data_export_fn export;
+} data_kinds[] = {
+    {"accounts", import_accounts, data_export_accounts},
+    {"contacts", import_contacts, export_contacts},
+};
+
+/* The kind named name, or NULL. */
+static const struct data_kind *
+data_kind_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(data_kinds) / sizeof(data_kinds[0]); i++)
+		if (strcmp(data_kinds[i].name, name) == 0)
+			return &data_kinds[i];
+	return NULL;
+}
 
 /* Reads the whole file at path ("-" for stdin) into out; prints the error and returns false. */
 static bool
@@ -110,6 +147,7 @@ cmd_import(int argc, char **argv)
 				 {"skip-invalid", false, NULL}};
 	size_t nopts = sizeof(opts) / sizeof(opts[0]), npos;
 	const char *pos[2];
+	const struct data_kind *kind;
 	struct adv_errbuf eb = {{0}, {0}};
 	struct import_opts io = {0};
 	struct import_report rep;
@@ -125,17 +163,21 @@ cmd_import(int argc, char **argv)
 	arena_init(&a, 0);
 	buf_init(&file, IMPORT_BYTES_MAX);
 	if (cmd_wants_help(argc, argv)) {
-		printf("usage: advocate import accounts FILE --workspace SLUG [--dry-run] "
-		       "[--skip-invalid] [--db URL]\n"
-		       "FILE is CSV in UTF-8 or Windows-1251 with ';' or ',' between fields and a "
-		       "header row of field names (English or Russian); '-' reads stdin.\n");
+		printf(
+		    "usage: advocate import accounts|contacts FILE --workspace SLUG [--dry-run] "
+		    "[--skip-invalid] [--db URL]\n"
+		    "FILE is CSV in UTF-8 or Windows-1251 with ';' or ',' between fields and a "
+		    "header row of field names (English or Russian); '-' reads stdin.\n"
+		    "accounts: client companies (docs/import-export.md); contacts: their people, "
+		    "each row naming its company by account_external_id or account_inn "
+		    "(docs/account-map.md).\n");
 		return 0;
 	}
 	if (!cmd_parse(argc, argv, opts, nopts, pos, 2, &npos))
 		return 2;
-	if (npos != 2 || strcmp(pos[0], "accounts") != 0 || opts[1].value == NULL) {
-		fprintf(stderr, "usage: advocate import accounts FILE --workspace SLUG [--dry-run] "
-				"[--skip-invalid] [--db URL]\n");
+	if (npos != 2 || (kind = data_kind_find(pos[0])) == NULL || opts[1].value == NULL) {
+		fprintf(stderr, "usage: advocate import accounts|contacts FILE --workspace SLUG "
+				"[--dry-run] [--skip-invalid] [--db URL]\n");
 		return 2;
 	}
 	io.dry_run = opts[2].value != NULL;
@@ -154,7 +196,7 @@ cmd_import(int argc, char **argv)
 		fprintf(stderr, "advocate import: no workspace '%s'\n", opts[1].value);
 		goto out;
 	}
-	rc = import_accounts(c, &a, w.id, file.data, file.len, &io, &rep, &eb);
+	rc = kind->import(c, &a, w.id, file.data, file.len, &io, &rep, &eb);
 	if (progress_shown)
 		fprintf(stderr, "\r\033[K");
 	if (rc != ADV_OK && rep.rows_rejected == 0) {
@@ -203,8 +245,8 @@ cmd_export(int argc, char **argv)
 				 {"lang", true, NULL}};
 	size_t nopts = sizeof(opts) / sizeof(opts[0]), npos, rows = 0;
 	const char *pos[1], *format, *out_path, *lang;
+	const struct data_kind *kind;
 	struct adv_errbuf eb = {{0}, {0}};
-	struct account_filter f = {.sort = ACCOUNT_SORT_NAME, .limit = ACCOUNT_LIST_LIMIT_MAX};
 	enum table_format fmt = TABLE_CSV;
 	struct workspace w;
 	struct db *db = NULL;
@@ -217,7 +259,7 @@ cmd_export(int argc, char **argv)
 	buf_init(&file, 0);
 	if (cmd_wants_help(argc, argv)) {
 		printf(
-		    "usage: advocate export accounts --workspace SLUG [--format csv|xlsx] "
+		    "usage: advocate export accounts|contacts --workspace SLUG [--format csv|xlsx] "
 		    "[--out FILE] [--lang ru|en] [--db URL]\n"
 		    "CSV is UTF-8 with ';' between fields, as Russian Excel opens it; headers are "
 		    "Russian unless --lang en. Without --out the file goes to stdout.\n");
@@ -228,11 +270,12 @@ cmd_export(int argc, char **argv)
 	format = opts[2].value;
 	out_path = opts[3].value;
 	lang = opts[4].value;
-	if (npos != 1 || strcmp(pos[0], "accounts") != 0 || opts[1].value == NULL ||
+	if (npos != 1 || (kind = data_kind_find(pos[0])) == NULL || opts[1].value == NULL ||
 	    (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0) ||
 	    (lang != NULL && strcmp(lang, "ru") != 0 && strcmp(lang, "en") != 0)) {
-		fprintf(stderr, "usage: advocate export accounts --workspace SLUG [--format "
-				"csv|xlsx] [--out FILE] [--lang ru|en] [--db URL]\n");
+		fprintf(stderr,
+			"usage: advocate export accounts|contacts --workspace SLUG [--format "
+			"csv|xlsx] [--out FILE] [--lang ru|en] [--db URL]\n");
 		return 2;
 	}
 	if (format != NULL && strcmp(format, "xlsx") == 0)
@@ -251,17 +294,17 @@ cmd_export(int argc, char **argv)
 		fprintf(stderr, "advocate export: no workspace '%s'\n", opts[1].value);
 		goto out;
 	}
-	if (export_accounts(c, w.id, &f, fmt,
-			    lang != NULL && strcmp(lang, "en") == 0 ? EXPORT_LANG_EN
-								    : EXPORT_LANG_RU,
-			    &file, &rows, &eb) != ADV_OK) {
+	if (kind->export(c, w.id, fmt,
+			 lang != NULL && strcmp(lang, "en") == 0 ? EXPORT_LANG_EN : EXPORT_LANG_RU,
+			 &file, &rows, &eb) != ADV_OK) {
 		fprintf(stderr, "advocate export: %s\n", eb.msg[0] ? eb.msg : "failed");
 		goto out;
 	}
 	if (!data_write_file(out_path, file.data, file.len))
 		goto out;
 	if (out_path != NULL && strcmp(out_path, "-") != 0)
-		fprintf(stderr, "advocate export: %zu accounts written to %s\n", rows, out_path);
+		fprintf(stderr, "advocate export: %zu %s written to %s\n", rows, kind->name,
+			out_path);
 	status = 0;
 out:
 	if (c != NULL)

@@ -36,6 +36,9 @@
  * columns in the API.md order with Russian or English headers: the owner as an
  * e-mail, tags joined with ", ", the status as its value ("active"), dates as
  * dates and revenue as a number.
+ *
+ * The options, the report and the reading of the file are shared with the
+ * other imports (core/import_common.h).
  */
 #ifndef ADV_CORE_IMPORT_H
 #define ADV_CORE_IMPORT_H
@@ -45,47 +48,12 @@
 #include <stdint.h>
 
 #include "core/account.h"
+#include "core/import_common.h"
 #include "db/db.h"
-#include "io/encoding.h"
 #include "io/table_out.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
-
-#define IMPORT_BYTES_MAX       (256u * 1024u * 1024u) /* size of a file once in UTF-8 */
-#define IMPORT_REJECTS_LISTED  1000u /* problems listed in a report; later ones only counted */
-#define IMPORT_PROGRESS_EVERY  5000u /* rows between two progress callbacks */
-#define IMPORT_ROW_ARENA_LIMIT (4u * 1024u * 1024u) /* scratch memory of one row */
-#define EXPORT_ARENA_LIMIT     (256u * 1024u * 1024u)
-
-/* One problem of one row. Strings are owned by the arena given to import_accounts(). */
-struct import_reject {
-	size_t line;	     /* physical line where the row starts (the header is line 1) */
-	const char *field;   /* the API field name ("inn"), or "" for the row as a whole */
-	const char *message; /* English, for people */
-};
-
-struct import_opts {
-	bool dry_run;	   /* do everything, then roll back */
-	bool skip_invalid; /* commit the valid rows even when some are invalid */
-	int64_t actor;	   /* the user importing, for the audit log; 0 for the system (CLI) */
-	/* Called every IMPORT_PROGRESS_EVERY rows with the rows read so far; may be NULL. */
-	void (*progress)(void *ctx, size_t rows_read);
-	void *progress_ctx;
-};
-
-struct import_report {
-	enum enc_kind encoding;	       /* as detected */
-	char delimiter;		       /* as detected; 0 when the file had no header */
-	size_t rows_read;	       /* data rows (blank rows and the header not counted) */
-	size_t created;		       /* rows that created (or, in a dry run, would create) one */
-	size_t updated;		       /* rows that changed one */
-	size_t unchanged;	       /* rows that matched one and changed nothing */
-	size_t rows_rejected;	       /* rows left out because of a problem */
-	struct import_reject *rejects; /* the problems, in file order (arena), at most … */
-	size_t nrejects;	       /* … IMPORT_REJECTS_LISTED of them */
-	bool committed;		       /* the changes were written */
-};
 
 /*
  * Imports the n bytes at data (the file as uploaded, any supported encoding)
@@ -106,9 +74,6 @@ struct import_report {
 enum adv_err import_accounts(struct db_conn *c, struct arena *a, int64_t ws_id, const char *data,
 			     size_t n, const struct import_opts *o, struct import_report *rep,
 			     struct adv_errbuf *eb);
-
-/* The language of export headers. */
-enum export_lang { EXPORT_LANG_RU, EXPORT_LANG_EN, EXPORT_LANG__MAX };
 
 /*
  * Writes the live accounts of ws_id that match f (its sort is used, its limit

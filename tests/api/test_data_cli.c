@@ -148,7 +148,7 @@ test_usage_errors(void **state)
 			 2);
 	free(out);
 	assert_int_equal(
-	    hrun(&out, "%s import contacts x.csv --workspace acme --db '%s' 2>&1", bin, db), 2);
+	    hrun(&out, "%s import responses x.csv --workspace acme --db '%s' 2>&1", bin, db), 2);
 	free(out);
 	assert_int_equal(
 	    hrun(&out, "%s export accounts --workspace acme --format pdf --db '%s' 2>&1", bin, db),

@@ -6,7 +6,6 @@
  * numbers, file-level errors, limits and access. What was stored is read
  * back through core so that these tests do not depend on the accounts API.
  */
-#include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +18,7 @@
 #include "core/account.h"
 #include "core/audit.h"
 #include "harness.h"
+#include "import_fixtures.h"
 
 static struct harness *h;
 
@@ -26,13 +26,7 @@ static struct harness *h;
 static long
 post_csv(const char *ws, const char *q, int user, const char *body, size_t len, struct hresp *r)
 {
-	char path[256];
-
-	snprintf(path, sizeof(path), "/api/v1/workspaces/%s/imports/accounts%s%s", ws, q ? "?" : "",
-		 q ? q : "");
-	if (hreq(h, "POST", path, user, "text/csv", body, len, NULL, r) != 0)
-		return -1;
-	return r->status;
+	return if_post(h, "accounts", ws, q, user, body, len, r);
 }
 
 /* post_csv of a NUL-terminated text into acme as the analyst. */
@@ -40,15 +34,6 @@ static long
 post_text(const char *q, const char *text, struct hresp *r)
 {
 	return post_csv("acme", q, U_ANALYST, text, strlen(text), r);
-}
-
-/* The integer member name of the report (obj itself or its "report"). */
-static long long
-rep_int(const json_t *obj, const char *name)
-{
-	const json_t *rep = json_object_get(obj, "report") ? json_object_get(obj, "report") : obj;
-
-	return json_integer_value(json_object_get(rep, name));
 }
 
 /* Loads the acme account with external id ext into out (strings in a); false when none. */
@@ -66,28 +51,11 @@ load(struct arena *a, const char *ext, struct account *out)
 	return ok;
 }
 
-/* The text converted from UTF-8 to Windows-1251 (malloc'ed), its length in *n. */
-static char *
-cp1251(const char *utf8, size_t *n)
-{
-	iconv_t cd = iconv_open("WINDOWS-1251", "UTF-8");
-	size_t il = strlen(utf8), ol = il + 1;
-	char *out = malloc(ol), *ip = (char *)utf8, *op = out;
-
-	assert_true(cd != (iconv_t)-1);
-	assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
-	iconv_close(cd);
-	*n = (size_t)(op - out);
-	return out;
-}
-
 /* The first entry of the report's rejected list. */
 static const json_t *
 first_reject(const json_t *obj)
 {
-	const json_t *rep = json_object_get(obj, "report") ? json_object_get(obj, "report") : obj;
-
-	return json_array_get(json_object_get(rep, "rejected"), 0);
+	return json_array_get(if_rejects(obj), 0);
 }
 
 static void
@@ -105,9 +73,9 @@ test_utf8_commas_english_headers(void **state)
 	(void)state;
 	arena_init(&a, 0);
 	assert_int_equal(post_text(NULL, csv, &r), 200);
-	assert_int_equal(rep_int(r.json, "rows_read"), 2);
-	assert_int_equal(rep_int(r.json, "created"), 2);
-	assert_int_equal(rep_int(r.json, "imported"), 2);
+	assert_int_equal(if_rep_int(r.json, "rows_read"), 2);
+	assert_int_equal(if_rep_int(r.json, "created"), 2);
+	assert_int_equal(if_rep_int(r.json, "imported"), 2);
 	assert_string_equal(json_string_value(json_object_get(r.json, "delimiter")), ",");
 	assert_string_equal(json_string_value(json_object_get(r.json, "encoding")), "UTF-8");
 	assert_false(json_is_true(json_object_get(r.json, "dry_run")));
@@ -143,7 +111,7 @@ test_utf8_bom_semicolons_russian_headers(void **state)
 	(void)state;
 	arena_init(&a, 0);
 	assert_int_equal(post_text(NULL, csv, &r), 200);
-	assert_int_equal(rep_int(r.json, "created"), 1);
+	assert_int_equal(if_rep_int(r.json, "created"), 1);
 	assert_string_equal(json_string_value(json_object_get(r.json, "encoding")),
 			    "UTF-8 with BOM");
 	assert_string_equal(json_string_value(json_object_get(r.json, "delimiter")), ";");
@@ -169,13 +137,13 @@ test_cp1251_semicolons_mixed_case_headers(void **state)
 	struct arena a;
 	struct account acc;
 	size_t n;
-	char *body = cp1251(csv, &n);
+	char *body = if_cp1251(csv, &n);
 
 	(void)state;
 	arena_init(&a, 0);
 	assert_int_equal(post_csv("acme", NULL, U_ANALYST, body, n, &r), 200);
 	assert_string_equal(json_string_value(json_object_get(r.json, "encoding")), "Windows-1251");
-	assert_int_equal(rep_int(r.json, "created"), 2);
+	assert_int_equal(if_rep_int(r.json, "created"), 2);
 	hresp_free(&r);
 	assert_true(load(&a, "T3-1", &acc));
 	assert_string_equal(acc.name, "Дельта-Ёлка");
@@ -213,8 +181,8 @@ test_upsert_by_external_id(void **state)
 				   "Eta;;;\n",
 				   &r),
 			 200);
-	assert_int_equal(rep_int(r.json, "updated"), 1);
-	assert_int_equal(rep_int(r.json, "created"), 1);
+	assert_int_equal(if_rep_int(r.json, "updated"), 1);
+	assert_int_equal(if_rep_int(r.json, "created"), 1);
 	hresp_free(&r);
 	assert_true(load(&a, "T4-1", &acc));
 	assert_int_equal(acc.id, id);
@@ -268,14 +236,14 @@ test_unchanged_rows(void **state)
 	(void)state;
 	arena_init(&a, 0);
 	assert_int_equal(post_text(NULL, csv, &r), 200);
-	assert_int_equal(rep_int(r.json, "created"), 2);
-	assert_int_equal(rep_int(r.json, "unchanged"), 0);
+	assert_int_equal(if_rep_int(r.json, "created"), 2);
+	assert_int_equal(if_rep_int(r.json, "unchanged"), 0);
 	hresp_free(&r);
 	assert_int_equal(post_text(NULL, csv, &r), 200);
-	assert_int_equal(rep_int(r.json, "created"), 0);
-	assert_int_equal(rep_int(r.json, "updated"), 0);
-	assert_int_equal(rep_int(r.json, "unchanged"), 2);
-	assert_int_equal(rep_int(r.json, "imported"), 2);
+	assert_int_equal(if_rep_int(r.json, "created"), 0);
+	assert_int_equal(if_rep_int(r.json, "updated"), 0);
+	assert_int_equal(if_rep_int(r.json, "unchanged"), 2);
+	assert_int_equal(if_rep_int(r.json, "imported"), 2);
 	hresp_free(&r);
 	assert_int_equal(post_text(NULL,
 				   "name;external_id;city;tags\n"
@@ -283,8 +251,8 @@ test_unchanged_rows(void **state)
 				   "Pi;T12-2;Уфа;\n",
 				   &r),
 			 200);
-	assert_int_equal(rep_int(r.json, "updated"), 1);
-	assert_int_equal(rep_int(r.json, "unchanged"), 1);
+	assert_int_equal(if_rep_int(r.json, "updated"), 1);
+	assert_int_equal(if_rep_int(r.json, "unchanged"), 1);
 	hresp_free(&r);
 	assert_true(load(&a, "T12-1", &acc));
 	assert_int_equal(acc.version, 1);
@@ -316,7 +284,7 @@ test_dry_run_writes_nothing(void **state)
 	assert_int_equal(post_text("dry_run=true", "name,external_id\nIota,T6-1\nKappa,T6-2\n", &r),
 			 200);
 	assert_true(json_is_true(json_object_get(r.json, "dry_run")));
-	assert_int_equal(rep_int(r.json, "created"), 2);
+	assert_int_equal(if_rep_int(r.json, "created"), 2);
 	hresp_free(&r);
 	assert_false(load(&a, "T6-1", &acc));
 	assert_false(load(&a, "T6-2", &acc));
@@ -338,8 +306,8 @@ test_all_or_nothing_and_skip_invalid(void **state)
 	(void)state;
 	arena_init(&a, 0);
 	assert_int_equal(post_text(NULL, csv, &r), 422);
-	assert_int_equal(rep_int(r.json, "rows_read"), 3);
-	assert_int_equal(rep_int(r.json, "rows_rejected"), 1);
+	assert_int_equal(if_rep_int(r.json, "rows_read"), 3);
+	assert_int_equal(if_rep_int(r.json, "rows_rejected"), 1);
 	rj = first_reject(r.json);
 	assert_non_null(rj);
 	assert_int_equal(json_integer_value(json_object_get(rj, "line")), 4);
@@ -349,8 +317,8 @@ test_all_or_nothing_and_skip_invalid(void **state)
 	assert_false(load(&a, "T7-1", &acc));
 	assert_false(load(&a, "T7-3", &acc));
 	assert_int_equal(post_text("skip_invalid=true", csv, &r), 200);
-	assert_int_equal(rep_int(r.json, "imported"), 2);
-	assert_int_equal(rep_int(r.json, "rows_rejected"), 1);
+	assert_int_equal(if_rep_int(r.json, "imported"), 2);
+	assert_int_equal(if_rep_int(r.json, "rows_rejected"), 1);
 	assert_int_equal(json_integer_value(json_object_get(first_reject(r.json), "line")), 4);
 	hresp_free(&r);
 	assert_true(load(&a, "T7-1", &acc));
@@ -375,7 +343,7 @@ test_bad_values_named(void **state)
 
 	(void)state;
 	assert_int_equal(post_text(NULL, csv, &r), 422);
-	assert_int_equal(rep_int(r.json, "rows_rejected"), 5);
+	assert_int_equal(if_rep_int(r.json, "rows_rejected"), 5);
 	rej = json_object_get(json_object_get(r.json, "report"), "rejected");
 	assert_int_equal(json_array_size(rej), 5);
 	for (size_t i = 0; i < 5; i++) {
