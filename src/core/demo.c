@@ -960,6 +960,19 @@ static struct db_sql sql_demo_contact = DB_SQL(
     " last_contact_on, left_on, notes, external_id, version, created_at, updated_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1,"
     " ?18, ?18) RETURNING id");
+/* Who gave each interview or survey that names a person: one of the client's current people. */
+static struct db_sql sql_demo_tie =
+    DB_SQL("UPDATE assessments SET contact_id = COALESCE((SELECT MIN(k.id) FROM contacts k"
+	   " WHERE k.workspace_id = assessments.workspace_id"
+	   " AND k.account_id = assessments.account_id AND k.left_on IS NULL"
+	   " AND (k.id + assessments.series_id) % 3 = 0), (SELECT MIN(k.id) FROM contacts k"
+	   " WHERE k.workspace_id = assessments.workspace_id"
+	   " AND k.account_id = assessments.account_id AND k.left_on IS NULL))"
+	   " WHERE workspace_id = ?1 AND person IS NOT NULL");
+static struct db_sql sql_demo_tie_person =
+    DB_SQL("UPDATE assessments SET person = (SELECT k.name FROM contacts k"
+	   " WHERE k.id = assessments.contact_id) WHERE workspace_id = ?1"
+	   " AND contact_id IS NOT NULL");
 static struct db_sql sql_demo_link =
     DB_SQL("INSERT INTO contact_links (workspace_id, account_id, from_contact_id, to_contact_id,"
 	   " sign, note, version, created_at, updated_at)"
@@ -1232,6 +1245,24 @@ demo_people(struct db_conn *c, int64_t ws_id, const struct demo_client *clients,
 	return rc;
 }
 
+/* Ties the assessments that name a person to one of the client's people (sql_demo_tie). */
+static enum adv_err
+demo_tie_assessments(struct db_conn *c, int64_t ws_id)
+{
+	struct db_sql *sqls[] = {&sql_demo_tie, &sql_demo_tie_person};
+	struct db_stmt *st;
+	enum adv_err rc;
+
+	for (size_t i = 0; i < DEMO_ARRAY_LEN(sqls); i++) {
+		if ((rc = db_prepare(c, sqls[i], &st)) != ADV_OK)
+			return rc;
+		db_bind_int(st, 1, ws_id);
+		if ((rc = db_exec(st)) != ADV_OK)
+			return rc;
+	}
+	return ADV_OK;
+}
+
 /*
  * Creates the workspace, its team, competitors, accounts, their assessments
  * and their people; the caller holds the transaction.
@@ -1302,7 +1333,8 @@ demo_fill(struct db_conn *c, struct arena *a, struct adv_errbuf *eb)
 	}
 	if ((rc = demo_assessments(c, a, ws_id, clients, DEMO_ACCOUNTS, eb)) != ADV_OK)
 		goto out;
-	if ((rc = demo_people(c, ws_id, clients, DEMO_ACCOUNTS)) != ADV_OK)
+	if ((rc = demo_people(c, ws_id, clients, DEMO_ACCOUNTS)) != ADV_OK ||
+	    (rc = demo_tie_assessments(c, ws_id)) != ADV_OK)
 		adv_fail(eb, rc, NULL, "cannot add the people of the demo's clients");
 out:
 	arena_free(&row);
