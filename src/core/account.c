@@ -636,21 +636,6 @@ out:
 	return rc;
 }
 
-/* An arena copy of column i (NULL stays NULL); sets *oom when the copy fails. */
-static const char *
-col_dup(struct db_stmt *st, struct arena *a, int i, bool *oom)
-{
-	const char *s = db_col_text(st, i);
-	char *copy;
-
-	/* A backend may give "" for NULL: ask only then, which keeps rows cheap. */
-	if (s == NULL || (*s == '\0' && db_col_null(st, i)))
-		return NULL;
-	if ((copy = arena_strndup(a, s, db_col_bytes(st, i))) == NULL)
-		*oom = true;
-	return copy;
-}
-
 /*
  * Splits a stored tag list written without escapes (["a","b"], as
  * json_dumps writes tags that hold no quote or backslash) into v[0..*n).
@@ -722,30 +707,30 @@ read_account(struct db_stmt *st, struct arena *a, struct account *out)
 
 	memset(out, 0, sizeof(*out));
 	out->id = db_col_int(st, COL_ID);
-	out->name = col_dup(st, a, COL_NAME, &oom);
-	out->legal_name = col_dup(st, a, COL_LEGAL_NAME, &oom);
-	out->inn = col_dup(st, a, COL_INN, &oom);
-	out->external_id = col_dup(st, a, COL_EXTERNAL_ID, &oom);
+	out->name = db_col_dup(st, a, COL_NAME, &oom);
+	out->legal_name = db_col_dup(st, a, COL_LEGAL_NAME, &oom);
+	out->inn = db_col_dup(st, a, COL_INN, &oom);
+	out->external_id = db_col_dup(st, a, COL_EXTERNAL_ID, &oom);
 	out->status = account_status_parse(db_col_text(st, COL_STATUS));
-	out->churned_at = col_dup(st, a, COL_CHURNED_AT, &oom);
-	out->churn_reason = col_dup(st, a, COL_CHURN_REASON, &oom);
-	out->segment = col_dup(st, a, COL_SEGMENT, &oom);
+	out->churned_at = db_col_dup(st, a, COL_CHURNED_AT, &oom);
+	out->churn_reason = db_col_dup(st, a, COL_CHURN_REASON, &oom);
+	out->segment = db_col_dup(st, a, COL_SEGMENT, &oom);
 	out->owner_user_id = db_col_null(st, COL_OWNER_ID) ? 0 : db_col_int(st, COL_OWNER_ID);
-	out->owner_email = col_dup(st, a, COL_OWNER_EMAIL, &oom);
-	out->owner_name = col_dup(st, a, COL_OWNER_NAME, &oom);
-	out->industry = col_dup(st, a, COL_INDUSTRY, &oom);
-	out->region = col_dup(st, a, COL_REGION, &oom);
-	out->city = col_dup(st, a, COL_CITY, &oom);
-	out->website = col_dup(st, a, COL_WEBSITE, &oom);
-	out->employees = col_dup(st, a, COL_EMPLOYEES, &oom);
+	out->owner_email = db_col_dup(st, a, COL_OWNER_EMAIL, &oom);
+	out->owner_name = db_col_dup(st, a, COL_OWNER_NAME, &oom);
+	out->industry = db_col_dup(st, a, COL_INDUSTRY, &oom);
+	out->region = db_col_dup(st, a, COL_REGION, &oom);
+	out->city = db_col_dup(st, a, COL_CITY, &oom);
+	out->website = db_col_dup(st, a, COL_WEBSITE, &oom);
+	out->employees = db_col_dup(st, a, COL_EMPLOYEES, &oom);
 	out->has_revenue = !db_col_null(st, COL_REVENUE);
 	out->revenue = out->has_revenue ? db_col_double(st, COL_REVENUE) : 0;
-	out->revenue_currency = col_dup(st, a, COL_REVENUE_CURRENCY, &oom);
-	out->description = col_dup(st, a, COL_DESCRIPTION, &oom);
+	out->revenue_currency = db_col_dup(st, a, COL_REVENUE_CURRENCY, &oom);
+	out->description = db_col_dup(st, a, COL_DESCRIPTION, &oom);
 	out->version = db_col_int(st, COL_VERSION);
-	out->created_at = col_dup(st, a, COL_CREATED_AT, &oom);
-	out->updated_at = col_dup(st, a, COL_UPDATED_AT, &oom);
-	out->archived_at = col_dup(st, a, COL_ARCHIVED_AT, &oom);
+	out->created_at = db_col_dup(st, a, COL_CREATED_AT, &oom);
+	out->updated_at = db_col_dup(st, a, COL_UPDATED_AT, &oom);
+	out->archived_at = db_col_dup(st, a, COL_ARCHIVED_AT, &oom);
 	if (oom)
 		return ADV_ENOMEM;
 	return tags_parse(a, db_col_text(st, COL_TAGS), &out->tags, &out->ntags);

@@ -137,19 +137,6 @@ assessment_source_parse(const char *s)
 	return SOURCE__MAX;
 }
 
-/* An arena copy of column i, NULL for SQL NULL; sets *oom when the copy fails. */
-static const char *
-col_dup(struct db_stmt *st, struct arena *a, int i, bool *oom)
-{
-	const char *v;
-
-	if (db_col_null(st, i))
-		return NULL;
-	if ((v = arena_strdup(a, db_col_text(st, i))) == NULL)
-		*oom = true;
-	return v;
-}
-
 /* Reads the current row of st (ASSESSMENT_COLS) into out, without its components. */
 static enum adv_err
 read_row(struct db_stmt *st, struct arena *a, struct assessment *out)
@@ -162,18 +149,18 @@ read_row(struct db_stmt *st, struct arena *a, struct assessment *out)
 	out->account_id = db_col_int(st, COL_ACCOUNT);
 	out->version = db_col_int(st, COL_VERSION);
 	out->current = db_col_int(st, COL_CURRENT) != 0;
-	out->assessed_on = col_dup(st, a, COL_ASSESSED_ON, &oom);
+	out->assessed_on = db_col_dup(st, a, COL_ASSESSED_ON, &oom);
 	out->source = assessment_source_parse(db_col_text(st, COL_SOURCE));
 	out->author_id = db_col_null(st, COL_AUTHOR) ? 0 : db_col_int(st, COL_AUTHOR);
-	out->author_email = col_dup(st, a, COL_AUTHOR_EMAIL, &oom);
-	out->author_name = col_dup(st, a, COL_AUTHOR_NAME, &oom);
-	out->person = col_dup(st, a, COL_PERSON, &oom);
-	out->summary = col_dup(st, a, COL_SUMMARY, &oom);
+	out->author_email = db_col_dup(st, a, COL_AUTHOR_EMAIL, &oom);
+	out->author_name = db_col_dup(st, a, COL_AUTHOR_NAME, &oom);
+	out->person = db_col_dup(st, a, COL_PERSON, &oom);
+	out->summary = db_col_dup(st, a, COL_SUMMARY, &oom);
 	out->has_recommend = !db_col_null(st, COL_RECOMMEND);
 	out->recommend = out->has_recommend ? (int)db_col_int(st, COL_RECOMMEND) : 0;
 	out->stage_id = db_col_null(st, COL_STAGE) ? 0 : db_col_int(st, COL_STAGE);
 	out->item_id = db_col_null(st, COL_ITEM) ? 0 : db_col_int(st, COL_ITEM);
-	out->created_at = col_dup(st, a, COL_CREATED_AT, &oom);
+	out->created_at = db_col_dup(st, a, COL_CREATED_AT, &oom);
 	out->contact_id = db_col_null(st, COL_CONTACT) ? 0 : db_col_int(st, COL_CONTACT);
 	return oom ? ADV_ENOMEM : ADV_OK;
 }
@@ -226,14 +213,14 @@ read_parts(struct db_conn *c, struct arena *a, struct db_sql *sql, bool factors,
 		*rows = v;
 		if (factors) {
 			v[*n].factor_id = db_col_int(st, 0);
-			v[*n].text = col_dup(st, a, 1, &oom);
+			v[*n].text = db_col_dup(st, a, 1, &oom);
 			v[*n].component_id = db_col_int(st, 2);
 			v[*n].score = 0;
 		} else {
 			v[*n].component_id = db_col_int(st, 0);
 			v[*n].factor_id = 0;
 			v[*n].score = db_col_double(st, 1);
-			v[*n].text = col_dup(st, a, 2, &oom);
+			v[*n].text = db_col_dup(st, a, 2, &oom);
 		}
 		(*n)++;
 		if (oom) {

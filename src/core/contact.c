@@ -466,19 +466,6 @@ out:
 	return rc;
 }
 
-/* An arena copy of text column i, or NULL when it is NULL; sets *oom on failure. */
-static const char *
-col_dup(struct db_stmt *st, struct arena *a, int i, bool *oom)
-{
-	const char *s;
-
-	if (db_col_null(st, i))
-		return NULL;
-	if ((s = arena_strdup(a, db_col_text(st, i))) == NULL)
-		*oom = true;
-	return s;
-}
-
 /* Reads the current row of st (CONTACT_COLS) into out. */
 static enum adv_err
 contact_read_row(struct db_stmt *st, struct arena *a, struct contact *out)
@@ -489,9 +476,9 @@ contact_read_row(struct db_stmt *st, struct arena *a, struct contact *out)
 	memset(out, 0, sizeof(*out));
 	out->id = db_col_int(st, COL_ID);
 	out->account_id = db_col_int(st, COL_ACCOUNT);
-	out->name = col_dup(st, a, COL_NAME, &oom);
-	out->position = col_dup(st, a, COL_POSITION, &oom);
-	out->department = col_dup(st, a, COL_DEPARTMENT, &oom);
+	out->name = db_col_dup(st, a, COL_NAME, &oom);
+	out->position = db_col_dup(st, a, COL_POSITION, &oom);
+	out->department = db_col_dup(st, a, COL_DEPARTMENT, &oom);
 	out->reports_to_id = db_col_null(st, COL_REPORTS_TO) ? 0 : db_col_int(st, COL_REPORTS_TO);
 	out->buying_role = db_col_null(st, COL_BUYING_ROLE)
 			       ? BUY_NONE
@@ -500,17 +487,17 @@ contact_read_row(struct db_stmt *st, struct arena *a, struct contact *out)
 	out->influence = contact_influence_parse(db_col_text(st, COL_INFLUENCE));
 	out->relationship = contact_relationship_parse(db_col_text(st, COL_RELATIONSHIP));
 	out->owner_user_id = db_col_null(st, COL_OWNER) ? 0 : db_col_int(st, COL_OWNER);
-	out->owner_email = col_dup(st, a, COL_OWNER_EMAIL, &oom);
-	out->owner_name = col_dup(st, a, COL_OWNER_NAME, &oom);
-	out->last_contact_on = col_dup(st, a, COL_LAST_CONTACT, &oom);
-	out->left_on = col_dup(st, a, COL_LEFT, &oom);
-	out->notes = col_dup(st, a, COL_NOTES, &oom);
-	out->external_id = col_dup(st, a, COL_EXTERNAL_ID, &oom);
+	out->owner_email = db_col_dup(st, a, COL_OWNER_EMAIL, &oom);
+	out->owner_name = db_col_dup(st, a, COL_OWNER_NAME, &oom);
+	out->last_contact_on = db_col_dup(st, a, COL_LAST_CONTACT, &oom);
+	out->left_on = db_col_dup(st, a, COL_LEFT, &oom);
+	out->notes = db_col_dup(st, a, COL_NOTES, &oom);
+	out->external_id = db_col_dup(st, a, COL_EXTERNAL_ID, &oom);
 	out->reports = db_col_int(st, COL_REPORTS);
 	out->version = db_col_int(st, COL_VERSION);
-	out->created_at = col_dup(st, a, COL_CREATED, &oom);
-	out->updated_at = col_dup(st, a, COL_UPDATED, &oom);
-	out->archived_at = col_dup(st, a, COL_ARCHIVED, &oom);
+	out->created_at = db_col_dup(st, a, COL_CREATED, &oom);
+	out->updated_at = db_col_dup(st, a, COL_UPDATED, &oom);
+	out->archived_at = db_col_dup(st, a, COL_ARCHIVED, &oom);
 	if (oom)
 		return ADV_ENOMEM;
 	if ((rc = list_parse(a, db_col_text(st, COL_EMAILS), &out->emails, &out->nemails)) !=

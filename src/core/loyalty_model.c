@@ -66,19 +66,6 @@ catview_settings_read(struct db_conn *c, int64_t ws_id, struct catview_settings 
 	return ADV_OK;
 }
 
-/* An arena copy of column i (NULL for SQL NULL); sets *oom when the copy fails. */
-static const char *
-col_dup(struct db_stmt *st, struct arena *a, int i, bool *oom)
-{
-	const char *v;
-
-	if (db_col_null(st, i))
-		return NULL;
-	if ((v = arena_strdup(a, db_col_text(st, i))) == NULL)
-		*oom = true;
-	return v;
-}
-
 /* Reads the components of ws_id into out. */
 static enum adv_err
 read_components(struct db_conn *c, struct arena *a, int64_t ws_id, struct catview *out)
@@ -102,9 +89,9 @@ read_components(struct db_conn *c, struct arena *a, int64_t ws_id, struct catvie
 		out->components = v;
 		v += out->ncomponents++;
 		v->id = db_col_int(st, 0);
-		v->code = col_dup(st, a, 1, &oom);
-		v->name_ru = col_dup(st, a, 2, &oom);
-		v->name_en = col_dup(st, a, 3, &oom);
+		v->code = db_col_dup(st, a, 1, &oom);
+		v->name_ru = db_col_dup(st, a, 2, &oom);
+		v->name_en = db_col_dup(st, a, 3, &oom);
 		v->weight = db_col_double(st, 4);
 		v->position = db_col_int(st, 5);
 		v->active = db_col_int(st, 6) != 0;
@@ -140,8 +127,8 @@ read_factors(struct db_conn *c, struct arena *a, int64_t ws_id, struct catview *
 		v += out->nfactors++;
 		v->id = db_col_int(st, 0);
 		v->component_id = db_col_int(st, 1);
-		v->text_ru = col_dup(st, a, 2, &oom);
-		v->text_en = col_dup(st, a, 3, &oom);
+		v->text_ru = db_col_dup(st, a, 2, &oom);
+		v->text_en = db_col_dup(st, a, 3, &oom);
 		v->polarity = (int)db_col_int(st, 4);
 		v->position = db_col_int(st, 5);
 		v->active = db_col_int(st, 6) != 0;
@@ -273,7 +260,7 @@ read_scores(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account_i
 		h += mc->nhistory++;
 		h->date = loyalty_date_parse(d, d ? db_col_bytes(st, 1) : 0);
 		h->score = db_col_double(st, 2);
-		h->comment = col_dup(st, a, 3, &oom);
+		h->comment = db_col_dup(st, a, 3, &oom);
 		h->assessment_id = db_col_int(st, 4);
 		o[*nobs].date = h->date;
 		o[*nobs].comp = (size_t)k;

@@ -111,19 +111,6 @@ plan_check(const struct plan_action *in, uint32_t mask, struct adv_errbuf *eb)
 	return ADV_OK;
 }
 
-/* An arena copy of text column i of st, NULL when SQL NULL; sets *oom when copying fails. */
-static const char *
-col_dup(struct db_stmt *st, struct arena *a, int i, bool *oom)
-{
-	const char *s;
-
-	if (db_col_null(st, i))
-		return NULL;
-	if ((s = arena_strdup(a, db_col_text(st, i))) == NULL)
-		*oom = true;
-	return s;
-}
-
 /* Reads the current row of st (ACTION_COLS) into out; overdue as of today. */
 static enum adv_err
 read_action(struct db_stmt *st, struct arena *a, const char *today, struct plan_action *out)
@@ -134,19 +121,19 @@ read_action(struct db_stmt *st, struct arena *a, const char *today, struct plan_
 	out->id = db_col_int(st, 0);
 	out->account_id = db_col_int(st, 1);
 	out->contact_id = db_col_int(st, 2);
-	out->contact_name = col_dup(st, a, 3, &oom);
-	out->what = col_dup(st, a, 4, &oom);
-	out->due_on = col_dup(st, a, 5, &oom);
+	out->contact_name = db_col_dup(st, a, 3, &oom);
+	out->what = db_col_dup(st, a, 4, &oom);
+	out->due_on = db_col_dup(st, a, 5, &oom);
 	out->owner_user_id = db_col_null(st, 6) ? 0 : db_col_int(st, 6);
-	out->owner_email = col_dup(st, a, 7, &oom);
-	out->owner_name = col_dup(st, a, 8, &oom);
+	out->owner_email = db_col_dup(st, a, 7, &oom);
+	out->owner_name = db_col_dup(st, a, 8, &oom);
 	out->status = plan_status_parse(db_col_text(st, 9));
 	if (out->status == PLAN__MAX)
 		out->status = PLAN_OPEN;
-	out->done_on = col_dup(st, a, 10, &oom);
+	out->done_on = db_col_dup(st, a, 10, &oom);
 	out->version = db_col_int(st, 11);
-	out->created_at = col_dup(st, a, 12, &oom);
-	out->updated_at = col_dup(st, a, 13, &oom);
+	out->created_at = db_col_dup(st, a, 12, &oom);
+	out->updated_at = db_col_dup(st, a, 13, &oom);
 	out->overdue = out->status == PLAN_OPEN && out->due_on != NULL && today != NULL &&
 		       strcmp(out->due_on, today) < 0;
 	return oom ? ADV_ENOMEM : ADV_OK;
@@ -317,8 +304,8 @@ owner_default(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 	if ((rc = db_step(st, &row)) != ADV_OK || !row)
 		return rc;
 	x->owner_user_id = db_col_int(st, 0);
-	x->owner_email = col_dup(st, a, 1, &oom);
-	x->owner_name = col_dup(st, a, 2, &oom);
+	x->owner_email = db_col_dup(st, a, 1, &oom);
+	x->owner_name = db_col_dup(st, a, 2, &oom);
 	db_done(st);
 	return oom ? ADV_ENOMEM : ADV_OK;
 }
@@ -653,8 +640,8 @@ overdue_owners(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t owner_
 		}
 		v = room;
 		v[len].user_id = db_col_null(st, 0) ? 0 : db_col_int(st, 0);
-		v[len].email = col_dup(st, a, 1, &oom);
-		v[len].name = col_dup(st, a, 2, &oom);
+		v[len].email = db_col_dup(st, a, 1, &oom);
+		v[len].name = db_col_dup(st, a, 2, &oom);
 		v[len].overdue = db_col_int(st, 3);
 		len++;
 	}
@@ -707,7 +694,7 @@ plan_overdue(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t owner_us
 			db_done(st);
 			return rc;
 		}
-		names[len] = col_dup(st, a, ACTION_NCOLS, &oom);
+		names[len] = db_col_dup(st, a, ACTION_NCOLS, &oom);
 		len++;
 	}
 	if (rc != ADV_OK)

@@ -537,3 +537,17 @@ db_backup(struct db *db, const char *path, struct adv_errbuf *eb)
 	db_release(db, c);
 	return rc;
 }
+
+const char *
+db_col_dup(struct db_stmt *st, struct arena *a, int i, bool *oom)
+{
+	const char *s = db_col_text(st, i);
+	char *copy;
+
+	/* A backend may give "" for NULL: ask only then, which keeps rows cheap. */
+	if (s == NULL || (*s == '\0' && db_col_null(st, i)))
+		return NULL;
+	if ((copy = arena_strndup(a, s, db_col_bytes(st, i))) == NULL)
+		*oom = true;
+	return copy;
+}

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/arena.h"
 #include "util/err.h"
 
 struct db;
@@ -193,5 +194,11 @@ enum adv_err db_backup(struct db *db, const char *path, struct adv_errbuf *eb);
 
 /* Bytes of column i's text (after db_col_text, without the NUL). */
 size_t db_col_bytes(struct db_stmt *st, int i);
+
+/*
+ * An arena copy of column i's text, or NULL when the column is NULL; sets
+ * *oom (and returns NULL) when the copy cannot be made. For row readers.
+ */
+const char *db_col_dup(struct db_stmt *st, struct arena *a, int i, bool *oom);
 
 #endif
