@@ -2,6 +2,7 @@
 // with demo data (BASE_URL). Prints "ok - name" / "not ok - name" per case and a closing
 // "N passed, N failed" line; exits 1 when any case failed. Screenshots go to /tmp/e2e-*.png.
 import { chromium } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 
 const BASE = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const EMAIL = process.env.E2E_EMAIL || 'demo@advocate.local';
@@ -509,6 +510,322 @@ await test('phone viewport: the loyalty tab, its form, the portfolio and the jou
   await p.goto(`${BASE}/#/w/${WS}/journey`);
   await p.locator('.board .stage').first().waitFor();
   assert((await overflow()) <= 0, `the journey map overflows by ${await overflow()}px`);
+  await phone.close();
+});
+
+// ---------- the account map ----------
+const mapUrl = () => `${BASE}/#/w/${WS}/accounts/${accountId}/map`;
+const mapChart = (p = page) => p.locator('[data-chart=account-map]');
+const people = {}; // name → contact id
+async function mapOf() {
+  const r = await pageApi('GET', api(`/accounts/${accountId}/map`));
+  assert(r.status === 200, `GET /map answered ${r.status}`);
+  return r.body;
+}
+async function contactOf(id) {
+  const r = await pageApi('GET', api(`/accounts/${accountId}/contacts/${id}`));
+  assert(r.status === 200, `GET contact ${id} answered ${r.status}`);
+  return r.body;
+}
+/** Waits until the chart has drawn every one of ids, then returns the node centres (page pixels). */
+async function mapNodes(ids) {
+  await page.waitForFunction(
+    (want) => {
+      const el = document.querySelector('[data-chart=account-map]');
+      if (!el || !el.dataset.nodes) return false;
+      const n = JSON.parse(el.dataset.nodes);
+      return want.every((id) => n[id]);
+    },
+    ids.map(String),
+  );
+  // Page pixels of the viewport: the chart is near the top of the tab, under the sticky header.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const box = await mapChart().boundingBox();
+  const n = JSON.parse(await mapChart().getAttribute('data-nodes'));
+  const out = {};
+  for (const [id, [x, y]] of Object.entries(n)) out[id] = { x: box.x + x, y: box.y + y };
+  return out;
+}
+/** Drags the node of person `from` onto the node of person `to` with the mouse. */
+async function dragNode(from, to) {
+  const n = await mapNodes([from, to]);
+  const a = n[from];
+  const b = n[to];
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 15, { steps: 6 });
+  await page.mouse.move(b.x, b.y, { steps: 6 });
+  await page.mouse.up();
+}
+async function openPerson(id) {
+  const n = await mapNodes([id]);
+  await page.mouse.click(n[id].x, n[id].y);
+  await page.locator(`.contact-form[data-contact-id="${id}"]`).waitFor();
+}
+
+await test('account map: add three people through the form, the risks name them', async () => {
+  assert(accountId, 'the company was created');
+  await page.goto(mapUrl());
+  await waitText(page.locator('a[data-tab=map]'), /^Карта влияния$/);
+  await page.locator('.account-map .map-empty').waitFor();
+  await page.locator('.risk-list li[data-kind=no_contacts]').waitFor();
+  assert((await page.locator('.health-value').getAttribute('data-health')) === '0', 'an empty map has health 0');
+
+  const add = async (f) => {
+    await page.click('button[data-action=add-contact]');
+    const form = page.locator('.contact-form[data-contact-id=new]');
+    await form.waitFor();
+    await form.locator('input[name=name]').fill(f.name);
+    if (f.position) await form.locator('input[name=position]').fill(f.position);
+    if (f.email) await form.locator('input[name=emails-0]').fill(f.email);
+    if (f.role) await form.locator('select[name=buying_role]').selectOption(f.role);
+    if (f.attitude) await form.locator('select[name=attitude]').selectOption(f.attitude);
+    if (f.influence) await form.locator('select[name=influence]').selectOption(f.influence);
+    if (f.save !== false) await form.locator('button[data-action=save-contact]').click();
+    return form;
+  };
+  // A bad second e-mail: the API's 422 (/emails/1) shows beside that very row.
+  const form = await add({ name: 'Ирина Петрова', position: 'Генеральный директор', email: 'petrova@client.example', role: 'decision_maker', attitude: 'supporter', influence: 'high', save: false });
+  await form.locator('button[data-action=add-emails]').click();
+  await form.locator('input[name=emails-1]').fill('не-адрес');
+  await form.locator('button[data-action=save-contact]').click();
+  await form.locator('[data-list=emails] .list-row').nth(1).locator('.field-error').waitFor();
+  assert((await form.locator('[data-list=emails] .list-row').first().locator('.field-error').count()) === 0, 'the good e-mail has no error');
+  await form.locator('[data-list=emails] .list-row').nth(1).locator('button').click(); // remove the bad row
+  await form.locator('button[data-action=save-contact]').click();
+  await waitText(page.locator('.contact-form h3'), /^Ирина Петрова$/);
+  await add({ name: 'Павел Смирнов', position: 'Инженер-технолог', role: 'user_buyer', attitude: 'neutral', influence: 'medium' });
+  await waitText(page.locator('.contact-form h3'), /^Павел Смирнов$/);
+  await add({ name: 'Олег Кузнецов', position: 'Главный инженер', attitude: 'skeptic', influence: 'high' });
+  await waitText(page.locator('.contact-form h3'), /^Олег Кузнецов$/);
+
+  const map = await mapOf();
+  for (const c of map.contacts) people[c.name] = c.id;
+  assert(map.contacts.length === 3 && people['Ирина Петрова'] && people['Павел Смирнов'] && people['Олег Кузнецов'], 'three people are stored');
+  const irina = map.contacts.find((c) => c.id === people['Ирина Петрова']);
+  assert(JSON.stringify(irina.emails) === '["petrova@client.example"]', `the e-mails are stored (${JSON.stringify(irina.emails)})`);
+  await mapNodes(Object.values(people));
+  const noOwner = page.locator(`.risk-list li[data-kind=no_owner][data-contact-id="${people['Ирина Петрова']}"]`);
+  await noOwner.waitFor();
+  assert(/Ирина Петрова/.test(await noOwner.textContent()) && /ЛПР/.test(await noOwner.textContent()), 'the risk names the person and the role');
+  await page.locator(`.risk-list li[data-kind=hostile_influencer][data-contact-id="${people['Олег Кузнецов']}"]`).waitFor();
+  await waitText(page.locator('.risk-list li[data-kind=role_uncovered][data-role=economic_buyer]'), /экономический покупатель/);
+  assert((await page.locator('.health-value').getAttribute('data-health')) === String(map.health), `the health shown is the API's ${map.health}`);
+  await page.screenshot({ path: `${SHOTS}/e2e-map.png`, fullPage: true });
+});
+
+await test('account map: drag a person under another; reports_to and the risks follow', async () => {
+  const [irina, pavel] = [people['Ирина Петрова'], people['Павел Смирнов']];
+  assert(irina && pavel, 'the people were added');
+  await page.goto(mapUrl());
+  await dragNode(pavel, irina);
+  await page.waitForFunction(
+    ([p, i]) => JSON.parse(document.querySelector('[data-chart=account-map]').dataset.values || '{}')[p] === i,
+    [String(pavel), irina],
+  );
+  assert((await contactOf(pavel)).reports_to_id === irina, 'the API has the new manager');
+  const n = await mapNodes([irina, pavel]);
+  assert(n[pavel].y > n[irina].y + 40, 'the report is drawn below the manager');
+  // The decision maker gets a relationship owner: the "no owner" risk goes.
+  await openPerson(irina);
+  await page.locator('.contact-form select[name=owner_email]').selectOption(EMAIL);
+  await page.locator('.contact-form input[name=last_contact_on]').fill(new Date().toISOString().slice(0, 10));
+  await page.click('.contact-form button[data-action=save-contact]');
+  await page.locator(`.risk-list li[data-kind=no_owner][data-contact-id="${irina}"]`).waitFor({ state: 'detached' });
+  const map = await mapOf();
+  assert(!map.risks.some((r) => r.kind === 'no_owner' && r.contact_id === irina), 'the API has no no_owner risk for her');
+  assert(map.contacts.find((c) => c.id === irina).owner_email === EMAIL, 'the owner is stored');
+  assert((await page.locator('.health-value').getAttribute('data-health')) === String(map.health), 'the health follows');
+});
+
+await test('account map: a cycle by drag is refused with a message and the chart stays', async () => {
+  const [irina, pavel] = [people['Ирина Петрова'], people['Павел Смирнов']];
+  await page.goto(mapUrl());
+  await mapNodes([irina, pavel]);
+  const before = await mapChart().getAttribute('data-nodes'); // pixels within the chart
+  await dragNode(irina, pavel);
+  const err = page.locator('.account-map > .alert-error');
+  await err.waitFor();
+  assert(/Ирина Петрова/.test(await err.textContent()), `the message names the person: ${await err.textContent()}`);
+  assert((await contactOf(irina)).reports_to_id === null, 'nothing changed on the server');
+  await mapNodes([irina, pavel]);
+  const after = await mapChart().getAttribute('data-nodes');
+  assert(after === before, `the nodes are back where they were (${before} → ${after})`);
+  await page.screenshot({ path: `${SHOTS}/e2e-map-cycle.png` });
+});
+
+let actionId = null;
+await test('account map: influence link, a plan action that is overdue, the portfolio lists them', async () => {
+  const [oleg, pavel] = [people['Олег Кузнецов'], people['Павел Смирнов']];
+  await page.goto(mapUrl());
+  await openPerson(oleg);
+  await page.click('.contact-form button[data-action=add-link]');
+  await page.locator('.link-form select[name=to_contact_id]').selectOption(String(pavel));
+  await page.locator('.link-form select[name=sign]').selectOption('opposes');
+  await page.locator('.link-form input[name=link_note]').fill('спорят о бюджете');
+  await page.click('.link-form button[data-action=save-link]');
+  await page.locator('.contact-links li[data-sign=opposes]').waitFor();
+  const links = (await pageApi('GET', api(`/accounts/${accountId}/contact-links`))).body.items;
+  assert(links.some((l) => l.from_contact_id === oleg && l.to_contact_id === pavel && l.sign === 'opposes'), 'the link is stored');
+
+  // An action due yesterday is overdue at once.
+  const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+  await page.click('.map-plan button[data-action=add-action]');
+  const form = page.locator('.action-form');
+  assert((await form.locator('select[name=action_contact]').inputValue()) === String(oleg), 'the selected person is preset');
+  await form.locator('textarea[name=action_what]').fill('Показать расчёт экономии главному инженеру');
+  await form.locator('input[name=action_due]').fill(yesterday);
+  await form.locator('button[data-action=save-action]').click();
+  const item = page.locator('.map-plan .plan-item[data-overdue=true]');
+  await item.waitFor();
+  actionId = Number(await item.getAttribute('data-action-id'));
+  await waitText(item.locator('.badge-overdue'), /просрочено/);
+  await page.screenshot({ path: `${SHOTS}/e2e-map-plan.png`, fullPage: true });
+
+  // The portfolio: the riskiest maps as the API ranks them, and this action among mine overdue.
+  const maps = (await pageApi('GET', api('/account-maps?limit=15'))).body;
+  await page.goto(`${BASE}/#/w/${WS}/portfolio`);
+  await page.waitForFunction((n) => document.querySelectorAll('.riskiest-maps tbody tr').length === n, maps.items.length);
+  const first = page.locator('.riskiest-maps tbody tr').first();
+  assert(Number(await first.getAttribute('data-account-id')) === maps.items[0].account_id, 'the least healthy map comes first');
+  assert((await first.locator('[data-health]').getAttribute('data-health')) === String(maps.items[0].health), 'with its health');
+  assert((await page.locator('.riskiest-maps .unmapped').getAttribute('data-unmapped')) === String(maps.unmapped), 'the unmapped count');
+  assert((await first.locator('a').getAttribute('href')).endsWith(`/accounts/${maps.items[0].account_id}/map`), 'a row links to the map tab');
+  if (maps.items.length === 15) {
+    const more = (await pageApi('GET', api('/account-maps?limit=50'))).body.items.length;
+    await page.click('.riskiest-maps button[data-action=more-maps]');
+    await page.waitForFunction((n) => document.querySelectorAll('.riskiest-maps tbody tr').length === n, more);
+  }
+  const mine = page.locator(`.overdue-actions li[data-action-id="${actionId}"]`);
+  await mine.waitFor();
+  await page.screenshot({ path: `${SHOTS}/e2e-map-portfolio.png`, fullPage: true });
+  await mine.locator('a').click();
+  await page.waitForURL(new RegExp(`accounts/${accountId}/map$`));
+  // Done: the action leaves the open plan.
+  await page.locator(`.map-plan .plan-item[data-action-id="${actionId}"] button[data-action=done]`).click();
+  await page.locator(`.map-plan .plan-item[data-action-id="${actionId}"]`).waitFor({ state: 'detached' });
+  const done = (await pageApi('GET', api(`/accounts/${accountId}/actions?status=done`))).body.items;
+  assert(done.some((a) => a.id === actionId && a.done_on), 'the action is done');
+});
+
+await test('account map: an assessment names the person, whose form shows what they told us', async () => {
+  const oleg = people['Олег Кузнецов'];
+  const cat = (await pageApi('GET', api('/loyalty/catalogue'))).body;
+  const comp = cat.components.find((c) => c.active);
+  const factor = comp.factors.find((f) => f.active);
+  await page.goto(loyaltyUrl());
+  await page.click('button[data-action=new-assessment]');
+  const form = page.locator('form.assessment-form');
+  await form.locator('select[name=contact_id]').selectOption(String(oleg));
+  await form.locator('.score-picker[data-name=recommend] button[data-score="3"]').click();
+  await form.locator(`.form-component[data-component=${comp.code}] .score-picker button[data-score="${cat.settings.score_min}"]`).click();
+  await form.locator(`input[name=factor-${factor.id}]`).check();
+  await page.click('button[data-action=save-assessment]');
+  await form.waitFor({ state: 'detached' });
+  const list = (await pageApi('GET', api(`/accounts/${accountId}/assessments?limit=1`))).body.items;
+  assert(list[0].contact_id === oleg && list[0].person === 'Олег Кузнецов', `the assessment names the person (${JSON.stringify(list[0].contact_id)}, ${list[0].person})`);
+  await page.goto(mapUrl());
+  await openPerson(oleg);
+  const cx = page.locator('.contact-cx .cx-nps');
+  await cx.waitFor();
+  assert((await cx.getAttribute('data-nps-group')) === 'detractor', 'a 3 is a detractor');
+  await waitText(cx, /критик/);
+  await page.locator(`.contact-cx .cx-scores tr[data-component="${comp.code}"]`).waitFor();
+  await page.locator(`.contact-cx .cx-factors li[data-factor-id="${factor.id}"]`).waitFor();
+});
+
+await test('account map: save the chart as PNG', async () => {
+  await page.goto(mapUrl());
+  await mapNodes(Object.values(people));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-action=save-png]')]);
+  assert(download.suggestedFilename() === `account-map-${accountId}.png`, `the file name is ${download.suggestedFilename()}`);
+  const bytes = await readFile(await download.path());
+  assert(bytes.length > 2000 && bytes.subarray(1, 4).toString() === 'PNG', `a PNG picture (${bytes.length} bytes)`);
+});
+
+await test('language switch: the account map tab is fully translated', async () => {
+  await page.goto(mapUrl());
+  await mapNodes(Object.values(people));
+  await page.click('button[data-lang=en]');
+  await waitText(page.locator('a[data-tab=map]'), /^Account map$/);
+  await openPerson(people['Олег Кузнецов']);
+  await page.locator('.contact-cx .cx-nps').waitFor();
+  await waitText(page.locator('.map-health h3'), /^Map health$/);
+  const leftovers = await page.evaluate(() => {
+    const root = document.querySelector('.account-map');
+    const clone = root.cloneNode(true);
+    clone.querySelectorAll('.user-text, textarea, input').forEach((e) => e.remove());
+    const text = [clone.textContent, document.querySelector('.tabs').textContent].join(' ');
+    return { cyrillic: text.match(/[А-Яа-яЁё][А-Яа-яЁё ,.«»()-]*/g) || [], keys: text.match(/\b[a-z]+(?:_[a-z]+)+\b/g) || [] };
+  });
+  assert(leftovers.cyrillic.length === 0, `Russian text left in the English map tab: ${leftovers.cyrillic.slice(0, 5).join(' | ')}`);
+  assert(leftovers.keys.length === 0, `untranslated keys: ${leftovers.keys.slice(0, 5).join(', ')}`);
+  await waitText(page.locator('.risk-list li[data-kind=hostile_influencer]'), /against us and highly influential/);
+  await page.screenshot({ path: `${SHOTS}/e2e-map-en.png`, fullPage: true });
+  await page.click('button[data-lang=ru]');
+  await waitText(page.locator('.map-health h3'), /^Здоровье карты$/);
+});
+
+await test('account map: deleting a manager asks about the reports; restore', async () => {
+  const [irina, pavel] = [people['Ирина Петрова'], people['Павел Смирнов']];
+  await page.goto(mapUrl());
+  await openPerson(irina);
+  page.once('dialog', (d) => d.accept());
+  await page.click('.contact-form button[data-action=delete-contact]');
+  const dialog = page.locator('[data-dialog=delete-reports]');
+  await dialog.waitFor();
+  await waitText(dialog, /Павел Смирнов/);
+  await dialog.locator('button[data-action=reparent]').click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.waitForFunction((id) => !(String(id) in JSON.parse(document.querySelector('[data-chart=account-map]').dataset.values || '{}')), irina);
+  assert((await contactOf(pavel)).reports_to_id === null, 'her report moved to her (absent) manager: the top');
+  assert((await contactOf(irina)).archived_at, 'she is deleted (archived)');
+  await page.click('button[data-action=toggle-removed]');
+  await page.locator(`.removed-contacts li[data-contact-id="${irina}"] button[data-action=restore-contact]`).click();
+  await page.waitForFunction((id) => String(id) in JSON.parse(document.querySelector('[data-chart=account-map]').dataset.values || '{}'), irina);
+});
+
+await test('account maps: the stale-days setting is edited in the loyalty catalogue', async () => {
+  await page.goto(`${BASE}/#/w/${WS}/loyalty/catalogue`);
+  await page.click('button[data-action=edit-map-settings]');
+  await page.fill('input[name=stale_days]', '0');
+  await page.click('button[data-action=save-map-settings]');
+  await page.locator('.map-settings .field-error').waitFor(); // the API refuses 0 beside the field
+  await page.fill('input[name=stale_days]', '30');
+  await page.click('button[data-action=save-map-settings]');
+  await page.locator('.map-settings [data-stale-days="30"]').waitFor();
+  const s = await pageApi('GET', api('/account-maps/settings'));
+  assert(s.body.stale_days === 30, `the setting is stored (${JSON.stringify(s.body)})`);
+  const back = await pageApi('PATCH', api('/account-maps/settings'), { stale_days: 90 });
+  assert(back.status === 200, `restoring the setting answered ${back.status}`);
+});
+
+await test('phone viewport: the account map stacks its panels and fits the width', async () => {
+  const phone = await browser.newContext({
+    locale: 'ru-RU',
+    viewport: { width: 375, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    storageState: await context.storageState(),
+  });
+  phone.setDefaultTimeout(STEP_TIMEOUT);
+  const p = await phone.newPage();
+  watch(p);
+  const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await p.goto(mapUrl());
+  await p.waitForFunction(() => {
+    const el = document.querySelector('[data-chart=account-map]');
+    return !!el && !!el.dataset.nodes;
+  });
+  assert((await overflow()) <= 0, `the map tab overflows by ${await overflow()}px`);
+  const main = await p.locator('.map-main').boundingBox();
+  const side = await p.locator('.map-side').boundingBox();
+  assert(side.y >= main.y + main.height - 1, 'the side panels are under the chart');
+  await p.locator(`.risk-list li[data-contact-id] button`).first().click();
+  await p.locator('.contact-form').waitFor();
+  assert((await overflow()) <= 0, `the person form overflows by ${await overflow()}px`);
+  await p.screenshot({ path: `${SHOTS}/e2e-phone-map.png`, fullPage: true });
   await phone.close();
 });
 

@@ -58,6 +58,8 @@ export interface Assessment {
   assessed_on: string;
   source: Source;
   author: { id: number; email: string; name: string } | null;
+  /** The person of the client company who gave it (docs/account-map.md), or null. */
+  contact_id?: number | null;
   person: string | null;
   summary: string | null;
   recommend: number | null;

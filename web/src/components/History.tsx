@@ -7,6 +7,8 @@ import { loyaltyPath, type Catalogue, type Journey } from '../loyalty';
 import { ErrorBox, formatDateTime, Loading } from './ui';
 import { fieldLabel, valueText } from './AccountForm';
 import { assessmentLabel, assessmentValue, type AuditRefs } from './loyalty/auditText';
+import { isMapEntity, mapAuditLabel, mapAuditValue } from './map/auditText';
+import { mapPath, type Contact } from '../accountMap';
 
 const SUPPLIER_LABELS: Record<string, Key> = {
   competitor_id: 'supplier',
@@ -47,6 +49,18 @@ export function History({ ws, accountId, version }: { ws: string; accountId: num
       api.get<Journey>(loyaltyPath.journey(ws)).catch(() => null),
     ]).then(([catalogue, journey]) => setRefs({ catalogue, journey }));
   }, [hasAssessments, ws]);
+  // The people of the account map (deleted ones too), to name them instead of their ids.
+  const [people, setPeople] = useState<Map<number, string> | null>(null);
+  const hasMap = !!items && items.some((e) => isMapEntity(e.entity_type));
+  useEffect(() => {
+    if (!hasMap || people) return;
+    const list = (archived: boolean) =>
+      api
+        .get<{ items: Contact[] }>(mapPath.contacts(ws, accountId), archived ? { archived: 'true' } : undefined)
+        .then((r) => r.items || [])
+        .catch(() => [] as Contact[]);
+    Promise.all([list(false), list(true)]).then(([a, b]) => setPeople(new Map([...a, ...b].map((c) => [c.id, c.name]))));
+  }, [hasMap, ws, accountId]);
 
   if (error && !items) return <ErrorBox error={error} onRetry={() => load(null)} />;
   if (!items) return <Loading />;
@@ -72,12 +86,20 @@ export function History({ ws, accountId, version }: { ws: string; accountId: num
       const k = SUPPLIER_LABELS[field];
       if (k) return t(k);
     }
+    if (isMapEntity(e.entity_type)) {
+      const l = mapAuditLabel(field, t);
+      if (l) return l;
+    }
     return fieldLabel(field, t);
   };
   const value = (e: AuditEntry, field: string, v: unknown) => {
     if (e.entity_type === 'assessment') {
       const s2 = assessmentValue(field, v, refs || { catalogue: null, journey: null }, t, lang, locale);
       if (s2 !== null) return s2;
+    }
+    if (isMapEntity(e.entity_type)) {
+      const s3 = mapAuditValue(field, v, t, locale, people);
+      if (s3 !== null) return s3;
     }
     return valueText(field, v, t, locale);
   };

@@ -1,6 +1,6 @@
-// The card of one client company: tabs General info / Loyalty model / About the company /
-// Suppliers / Change history; view, edit, save with If-Match, the conflict when someone else
-// saved first, archive and restore.
+// The card of one client company: tabs General info / Loyalty model / Account map / About the
+// company / Suppliers / Change history; view, edit, save with If-Match, the conflict when
+// someone else saved first, archive and restore.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, wsPath, type Account, type Role } from '../api';
 import { useI18n, type Key } from '../i18n';
@@ -16,10 +16,12 @@ import { History } from '../components/History';
 import { lazyComponent } from '../components/Lazy';
 
 const LoyaltyTab = lazyComponent(() => import('../components/loyalty/LoyaltyTab').then((m) => m.LoyaltyTab));
+const AccountMapTab = lazyComponent(() => import('../components/map/AccountMapTab').then((m) => m.AccountMapTab));
 
 const TABS: [string, Key][] = [
   ['general', 'tab_general'],
   ['loyalty', 'tab_loyalty'],
+  ['map', 'tab_map'],
   ['about', 'tab_about'],
   ['suppliers', 'tab_suppliers'],
   ['history', 'tab_history'],
@@ -309,7 +311,7 @@ export function AccountPage({ ws, id, tab: tabParam, role }: { ws: string; id: n
         </ul>
       )}
 
-      <section class={`tab-panel${tab === 'loyalty' ? ' tab-panel-bare' : ''}`} role="tabpanel">
+      <section class={`tab-panel${tab === 'loyalty' || tab === 'map' ? ' tab-panel-bare' : ''}`} role="tabpanel">
         {tab === 'general' && (
           <AccountFields
             fields={GENERAL_FIELDS}
@@ -333,6 +335,7 @@ export function AccountPage({ ws, id, tab: tabParam, role }: { ws: string; id: n
           />
         )}
         {tab === 'loyalty' && <LoyaltyTab ws={ws} accountId={id} role={role} archived={archived} />}
+        {tab === 'map' && <AccountMapTab ws={ws} accountId={id} role={role} archived={archived} />}
         {tab === 'suppliers' && <Suppliers ws={ws} accountId={id} canEdit={canEdit && !archived} />}
         {tab === 'history' && <History ws={ws} accountId={id} version={account.version} />}
       </section>

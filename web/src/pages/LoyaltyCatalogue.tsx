@@ -1,6 +1,7 @@
 // The loyalty catalogue ("Каталог лояльности"): the score scale, the components in order with
-// their factors. Owners and analysts add, rename, reweight, reorder, retire and restore; everyone
-// else reads. Retired components are listed last.
+// their factors, and the account map's "not contacted for N days" setting. Owners and analysts
+// add, rename, reweight, reorder, retire and restore; everyone else reads. Retired components
+// are listed last.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Role } from '../api';
 import { canEditCatalogue, loyaltyPath, patch, type Catalogue, type Journey, type LoyaltyComponent, type LoyaltyFactor } from '../loyalty';
@@ -9,6 +10,7 @@ import { ErrorBox, Loading, Notice } from '../components/ui';
 import { ScaleSettings } from '../components/catalogue/ScaleSettings';
 import { ComponentCard, type Editing } from '../components/catalogue/ComponentCard';
 import { ComponentForm } from '../components/catalogue/ComponentForm';
+import { MapSettings } from '../components/catalogue/MapSettings';
 
 export function CataloguePage({ ws, role }: { ws: string; role: Role }) {
   const { t } = useI18n();
@@ -107,6 +109,7 @@ export function CataloguePage({ ws, role }: { ws: string; role: Role }) {
       <Notice text={notice} onDone={() => setNotice(null)} />
       <ErrorBox error={error} />
       <ScaleSettings ws={ws} settings={cat.settings} canEdit={canEdit} onSaved={(s) => { setCat({ ...cat, settings: s }); setNotice(t('saved')); }} />
+      <MapSettings ws={ws} canEdit={canEdit} onSaved={() => setNotice(t('saved'))} />
       {editing && editing.kind === 'component' && editing.id === null && (
         <ComponentForm ws={ws} component={null} onDone={(saved) => { setEditing(null); if (saved) { setNotice(t('saved')); load(); } }} />
       )}

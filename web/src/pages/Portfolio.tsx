@@ -1,6 +1,7 @@
 // The portfolio dashboard ("Портфель"): over the workspace's clients that match the filters —
 // the index's distribution, each component's mean with its 95 % interval, the factors and the
-// most frequent negative ones per component, and the clients whose index fell most.
+// most frequent negative ones per component, and the clients whose index fell most; then, for
+// the whole workspace, the riskiest account maps and the caller's overdue relationship actions.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api';
 import { loyaltyPath, type LoyaltySettings, type Portfolio } from '../loyalty';
@@ -13,6 +14,7 @@ import { ComponentMeans } from '../components/portfolio/ComponentMeans';
 import { TopNegative } from '../components/portfolio/TopNegative';
 import { FactorCounts } from '../components/portfolio/FactorCounts';
 import { Fallers } from '../components/portfolio/Fallers';
+import { MyOverdueActions, RiskiestMaps } from '../components/portfolio/RiskiestMaps';
 
 export function PortfolioPage({ ws, query }: { ws: string; query: URLSearchParams }) {
   const { t, locale } = useI18n();
@@ -106,6 +108,8 @@ export function PortfolioPage({ ws, query }: { ws: string; query: URLSearchParam
           </div>
         </div>
       )}
+      <RiskiestMaps ws={ws} />
+      <MyOverdueActions ws={ws} />
     </div>
   );
 }

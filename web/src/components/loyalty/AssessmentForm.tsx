@@ -1,8 +1,9 @@
-// The assessment form: date, source, person, the general characteristic, likelihood to
-// recommend, an optional journey stage, and per active component a score on the workspace's
-// scale, a comment and the factor checklist with evidence. A new assessment is POSTed; a
-// correction is PUT whole with If-Match and becomes the next version. Problems the API names by
-// JSON pointer (/components/2/factors/0/factor_id…) are shown beside the field they concern.
+// The assessment form: date, source, who said it (a person of the account map and/or free
+// text), the general characteristic, likelihood to recommend, an optional journey stage, and
+// per active component a score on the workspace's scale, a comment and the factor checklist
+// with evidence. A new assessment is POSTed; a correction is PUT whole with If-Match and
+// becomes the next version. Problems the API names by JSON pointer
+// (/components/2/factors/0/factor_id…) are shown beside the field they concern.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, request } from '../../api';
 import {
@@ -10,6 +11,7 @@ import {
 } from '../../loyalty';
 import { useI18n, type Key, type T } from '../../i18n';
 import { ErrorBox, Field } from '../ui';
+import { mapPath, type Contact } from '../../accountMap';
 import { PolarityMark } from './Polarity';
 import { ScorePicker } from './ScorePicker';
 
@@ -17,6 +19,7 @@ interface CompDraft { score: number | null; comment: string; factors: Record<num
 interface Draft {
   assessed_on: string;
   source: Source;
+  contact_id: string;
   person: string;
   summary: string;
   recommend: number | null;
@@ -38,6 +41,7 @@ function toDraft(a: Assessment | null): Draft {
   return {
     assessed_on: a ? a.assessed_on : today(),
     source: a ? a.source : 'interview',
+    contact_id: a && a.contact_id ? String(a.contact_id) : '',
     person: (a && a.person) || '',
     summary: (a && a.summary) || '',
     recommend: a ? a.recommend : null,
@@ -65,6 +69,7 @@ function toBody(d: Draft, activeIds: number[]): { body: Record<string, unknown>;
     layout.push({ cid, fids });
   }
   const body: Record<string, unknown> = { assessed_on: d.assessed_on, source: d.source, components };
+  if (d.contact_id) body.contact_id = Number(d.contact_id);
   if (d.person.trim()) body.person = d.person.trim();
   if (d.summary.trim()) body.summary = d.summary.trim();
   if (d.recommend !== null) body.recommend = d.recommend;
@@ -113,10 +118,15 @@ export function AssessmentForm(props: {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [journey, setJourney] = useState<Journey | null>(null);
+  const [contacts, setContacts] = useState<Contact[]>([]);
 
   useEffect(() => {
     let live = true;
     api.get<Journey>(loyaltyPath.journey(props.ws)).then((j) => live && setJourney(j)).catch(() => undefined);
+    api
+      .get<{ items: Contact[] }>(mapPath.contacts(props.ws, props.accountId))
+      .then((r) => live && setContacts((r.items || []).filter((c) => !c.left_on)))
+      .catch(() => undefined);
     return () => { live = false; };
   }, [props.ws]);
 
@@ -183,7 +193,7 @@ export function AssessmentForm(props: {
   };
 
   const stage = journey && draft.stage_id ? journey.stages.find((s) => String(s.id) === draft.stage_id) : undefined;
-  const knownKeys = new Set(['assessed_on', 'source', 'person', 'summary', 'recommend', 'stage_id', 'item_id', 'components']);
+  const knownKeys = new Set(['assessed_on', 'source', 'contact_id', 'person', 'summary', 'recommend', 'stage_id', 'item_id', 'components']);
   for (const c of active) {
     knownKeys.add(`c${c.id}`).add(`c${c.id}.score`).add(`c${c.id}.comment`);
     for (const f of c.factors) knownKeys.add(`f${f.id}`);
@@ -214,6 +224,20 @@ export function AssessmentForm(props: {
             ))}
           </select>
         </Field>
+        {(contacts.length > 0 || draft.contact_id) && (
+          <Field label={t('assessment_contact')} name="contact_id" error={errors.contact_id} hint={t('assessment_contact_hint')}>
+            <select id="f-contact_id" name="contact_id" value={draft.contact_id}
+              onChange={(e) => set('contact_id', (e.target as HTMLSelectElement).value)}>
+              <option value="">{t('none_option')}</option>
+              {contacts.map((c) => (
+                <option value={String(c.id)} class="user-text">{c.position ? `${c.name} (${c.position})` : c.name}</option>
+              ))}
+              {draft.contact_id && !contacts.some((c) => String(c.id) === draft.contact_id) && (
+                <option value={draft.contact_id}>#{draft.contact_id}</option>
+              )}
+            </select>
+          </Field>
+        )}
         <Field label={t('assessment_person')} name="person" error={errors.person} hint={t('assessment_person_hint')}>
           <input id="f-person" name="person" type="text" maxLength={300} value={draft.person}
             onInput={(e) => set('person', (e.target as HTMLInputElement).value)} />
