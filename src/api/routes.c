@@ -20,6 +20,7 @@ API_ROUTES_DECL(loyalty);
 API_ROUTES_DECL(contacts);
 API_ROUTES_DECL(plan);
 API_ROUTES_DECL(account_map);
+API_ROUTES_DECL(studies);
 
 #define ROUTES_MAX 256
 
@@ -41,6 +42,7 @@ static const struct {
     {api_contacts_routes, &api_contacts_routes_n},
     {api_plan_routes, &api_plan_routes_n},
     {api_account_map_routes, &api_account_map_routes_n},
+    {api_studies_routes, &api_studies_routes_n},
 };
 
 static struct route all_routes[ROUTES_MAX];

@@ -48,7 +48,7 @@ struct copy_tab {
 #define CT(n) {n, COPY_TEXT}
 /* clang-format on */
 
-/* Every table of the schema after sql/0006 (schema_migrations and the seed_* tables excepted). */
+/* Every table of the schema after sql/0007 (schema_migrations and the seed_* tables excepted). */
 static const struct copy_tab copy_tabs[COPY_TABLE__MAX] = {
     [COPY_WORKSPACES] = {"workspaces",
 			 "id",
@@ -194,6 +194,20 @@ static const struct copy_tab copy_tabs[COPY_TABLE__MAX] = {
 				 {CI("assessment_id"), CI("workspace_id"), CI("account_id"),
 				  CI("factor_id"), CT("assessed_on"), CI("current"),
 				  CT("evidence")}},
+    [COPY_STUDIES] = {"studies",
+		      "id",
+		      true,
+		      {CI("id"), CI("workspace_id"), CT("name"), CT("name_key"), CT("kind"),
+		       CT("status"), CT("starts_on"), CT("ends_on"), CT("description"), CT("guide"),
+		       CI("version"), CT("created_at"), CT("updated_at"), CT("archived_at")}},
+    [COPY_STUDY_QUESTIONS] = {"study_questions",
+			      "id",
+			      true,
+			      {CI("id"), CI("workspace_id"), CI("study_id"), CT("code"), CT("kind"),
+			       CT("text_ru"), CT("text_en"), CI("component_id"),
+			       CI("competitor_id"), CT("options"), CI("required"), CI("position"),
+			       CI("stage_id"), CI("active"), CI("version"), CT("created_at"),
+			       CT("updated_at")}},
     [COPY_AUDIT_LOG] = {"audit_log",
 			"id",
 			true,
