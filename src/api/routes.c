@@ -21,6 +21,7 @@ API_ROUTES_DECL(contacts);
 API_ROUTES_DECL(plan);
 API_ROUTES_DECL(account_map);
 API_ROUTES_DECL(studies);
+API_ROUTES_DECL(responses);
 
 #define ROUTES_MAX 256
 
@@ -43,6 +44,7 @@ static const struct {
     {api_plan_routes, &api_plan_routes_n},
     {api_account_map_routes, &api_account_map_routes_n},
     {api_studies_routes, &api_studies_routes_n},
+    {api_responses_routes, &api_responses_routes_n},
 };
 
 static struct route all_routes[ROUTES_MAX];

@@ -697,10 +697,10 @@ prepare(struct db_conn *c, struct arena *a, int64_t ws_id, const struct catview 
 	}
 	if (oom)
 		return ADV_ENOMEM;
-	if (kept == 0 && x->summary == NULL)
+	if (kept == 0 && x->summary == NULL && !in->has_recommend)
 		return adv_fail(eb, ADV_EINVAL, "/components",
-				"record at least one score, factor or the general characteristic "
-				"(summary)");
+				"record at least one score, factor, the likelihood to recommend or "
+				"the general characteristic (summary)");
 	if (kept > 0 && (x->components = arena_alloc(a, kept * sizeof(*v))) == NULL)
 		return ADV_ENOMEM;
 	for (size_t ci = 0; ci < cat->ncomponents; ci++) {

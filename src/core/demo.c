@@ -9,6 +9,7 @@
  * except the people, which are plain inserts in it for speed.
  */
 #include "core/demo.h"
+#include "core/demo_impl.h"
 
 #include <string.h>
 #include <time.h>
@@ -199,8 +200,7 @@ static const char *const demo_supplier_notes[] = {
     NULL,
 };
 
-/* xorshift64* — a small deterministic generator; never rand(), whose sequence varies. */
-static uint64_t
+uint64_t
 demo_next(uint64_t *s)
 {
 	uint64_t x = *s;
@@ -212,15 +212,13 @@ demo_next(uint64_t *s)
 	return x * 0x2545F4914F6CDD1DULL;
 }
 
-/* A number in 0..n-1. */
-static unsigned
+unsigned
 demo_pick(uint64_t *s, unsigned n)
 {
 	return (unsigned)(demo_next(s) % n);
 }
 
-/* A number in [lo, hi). */
-static double
+double
 demo_uniform(uint64_t *s, double lo, double hi)
 {
 	return lo + (hi - lo) * (double)(demo_next(s) >> 11) / (double)(1ULL << 53);
@@ -565,8 +563,7 @@ static const char *const demo_comments[DEMO_SCORE_MAX] = {
     "Критично", "Много претензий", "Есть замечания", "В целом хорошо", "Полностью устраивает",
 };
 
-/* The date days before today (UTC), as YYYY-MM-DD in a. */
-static const char *
+const char *
 demo_days_ago(struct arena *a, long days)
 {
 	time_t t = time(NULL) - (time_t)days * DEMO_DAY_SECONDS;
@@ -1334,8 +1331,11 @@ demo_fill(struct db_conn *c, struct arena *a, struct adv_errbuf *eb)
 	if ((rc = demo_assessments(c, a, ws_id, clients, DEMO_ACCOUNTS, eb)) != ADV_OK)
 		goto out;
 	if ((rc = demo_people(c, ws_id, clients, DEMO_ACCOUNTS)) != ADV_OK ||
-	    (rc = demo_tie_assessments(c, ws_id)) != ADV_OK)
+	    (rc = demo_tie_assessments(c, ws_id)) != ADV_OK) {
 		adv_fail(eb, rc, NULL, "cannot add the people of the demo's clients");
+		goto out;
+	}
+	rc = demo_research(c, ws_id, uids[0], competitors[0], eb);
 out:
 	arena_free(&row);
 	return rc;

@@ -441,6 +441,12 @@ db_bind_null(struct db_stmt *st, int i)
 }
 
 enum adv_err
+db_bind_id(struct db_stmt *st, int i, int64_t v)
+{
+	return v != 0 ? db_bind_int(st, i, v) : db_bind_null(st, i);
+}
+
+enum adv_err
 db_step(struct db_stmt *st, bool *row)
 {
 	enum adv_err rc = st->conn->db->be->step(st->impl, row);

@@ -146,6 +146,9 @@ enum adv_err db_bind_double(struct db_stmt *st, int i, double v);
 enum adv_err db_bind_text(struct db_stmt *st, int i, const char *s);
 enum adv_err db_bind_null(struct db_stmt *st, int i);
 
+/* Binds id v, or SQL NULL when v is 0 (an optional reference). */
+enum adv_err db_bind_id(struct db_stmt *st, int i, int64_t v);
+
 /*
  * Binds text without copying it: s (or NULL for SQL NULL) must stay valid
  * and unchanged until the statement is reset — stepped to its end, db_done,
