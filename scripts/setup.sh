@@ -3,17 +3,18 @@
 # the web UI's npm packages. Idempotent and quiet when everything is there.
 #   scripts/setup.sh          build and run
 #   scripts/setup.sh --test   also what the tests need (Chromium, clang for fuzzing, PostgreSQL)
-#   scripts/setup.sh --bench  also what the benchmarks need (wrk, nginx, PostgreSQL)
+#   scripts/setup.sh --bench  also what the benchmarks need (wrk, nginx, PostgreSQL, pandas & co.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(gcc make pkg-config python3 meson ninja-build sqlite3
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libxlsxwriter-dev
-      libcsv-dev libpq-dev libgsl-dev libcurl4-openssl-dev libcmocka-dev nodejs npm)
+      libcsv-dev libpq-dev libgsl-dev libreadstat-dev libcurl4-openssl-dev libcmocka-dev
+      nodejs npm)
 for arg in "$@"; do
   case "$arg" in
     --test) pkgs+=(chromium clang libclang-rt-14-dev postgresql nginx curl openssl) ;;
-    --bench) pkgs+=(wrk nginx postgresql) ;;
+    --bench) pkgs+=(wrk nginx postgresql python3-pandas python3-statsmodels python3-scipy python3-sklearn) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -21,7 +21,11 @@ API_ROUTES_DECL(contacts);
 API_ROUTES_DECL(plan);
 API_ROUTES_DECL(account_map);
 API_ROUTES_DECL(studies);
+API_ROUTES_DECL(invitations);
+API_ROUTES_DECL(survey_page);
 API_ROUTES_DECL(responses);
+API_ROUTES_DECL(response_io);
+API_ROUTES_DECL(research);
 
 #define ROUTES_MAX 256
 
@@ -44,7 +48,11 @@ static const struct {
     {api_plan_routes, &api_plan_routes_n},
     {api_account_map_routes, &api_account_map_routes_n},
     {api_studies_routes, &api_studies_routes_n},
+    {api_invitations_routes, &api_invitations_routes_n},
+    {api_survey_page_routes, &api_survey_page_routes_n},
     {api_responses_routes, &api_responses_routes_n},
+    {api_response_io_routes, &api_response_io_routes_n},
+    {api_research_routes, &api_research_routes_n},
 };
 
 static struct route all_routes[ROUTES_MAX];

@@ -1,8 +1,10 @@
 /*
- * data.c — `advocate import accounts|contacts FILE` and `advocate export
- * accounts|contacts`: spreadsheets in and out of a workspace from the command
- * line (the work is done by core/import.c and core/contact_io.c, as for the
- * HTTP API).
+ * data.c — `advocate import accounts|contacts FILE`, `advocate import
+ * responses --study ID FILE`, `advocate export accounts|contacts` and
+ * `advocate export responses --study ID`: spreadsheets (and SPSS .sav files
+ * of responses) in and out of a workspace from the command line (the work is
+ * done by core/import.c, core/contact_io.c and core/response_io.h, as for
+ * the HTTP API).
  */
 #include "cmd/cmd.h"
 
@@ -14,6 +16,8 @@
 #include "core/contact_io.h"
 #include "core/identity.h"
 #include "core/import.h"
+#include "core/response_io.h"
+#include "util/str.h"
 
 #define DATA_READ_CHUNK	   (1024u * 1024u)
 #define DATA_REJECTS_SHOWN 50 /* problems printed; the rest only counted */
@@ -35,15 +39,55 @@ data_export_accounts(struct db_conn *c, int64_t ws_id, enum table_format fmt, en
 	return export_accounts(c, ws_id, &f, fmt, lang, out, rows, eb);
 }
 
-/* What the command line imports and exports: KIND and its functions. */
+/* Imports the rows of one study (import_responses). */
+typedef enum adv_err (*data_import_study_fn)(struct db_conn *c, struct arena *a, int64_t ws_id,
+					     int64_t study_id, const char *data, size_t n,
+					     const struct import_opts *o, struct import_report *rep,
+					     struct adv_errbuf *eb);
+
+/* Writes the rows of one study in the format named (export_responses). */
+typedef enum adv_err (*data_export_study_fn)(struct db_conn *c, int64_t ws_id, int64_t study_id,
+					     enum response_format fmt, struct buf *out,
+					     size_t *rows, struct adv_errbuf *eb);
+
+/*
+ * What the command line imports and exports: KIND and its functions, of the
+ * workspace (import, export) or of one study named by --study (import_study,
+ * export_study, which also writes .sav).
+ */
 static const struct data_kind {
 	const char *name;
 	import_fn import;
 	data_export_fn export;
+	data_import_study_fn import_study;
+	data_export_study_fn export_study;
 } data_kinds[] = {
-    {"accounts", import_accounts, data_export_accounts},
-    {"contacts", import_contacts, export_contacts},
+    {"accounts", import_accounts, data_export_accounts, NULL, NULL},
+    {"contacts", import_contacts, export_contacts, NULL, NULL},
+    {"responses", NULL, NULL, import_responses, export_responses},
 };
+
+/*
+ * The study --study names for a kind of one study (*id; 0 for the other
+ * kinds, which take no --study); prints the problem and returns false.
+ */
+static bool
+data_study(const struct data_kind *kind, const char *cmd, const char *value, int64_t *id)
+{
+	*id = 0;
+	if (kind->import_study == NULL && value == NULL)
+		return true;
+	if (kind->import_study == NULL) {
+		fprintf(stderr, "advocate %s: %s take no --study\n", cmd, kind->name);
+		return false;
+	}
+	if (value == NULL || !str_to_i64(value, id) || *id <= 0) {
+		fprintf(stderr, "advocate %s: %s need --study ID, the study's id\n", cmd,
+			kind->name);
+		return false;
+	}
+	return true;
+}
 
 /* The kind named name, or NULL. */
 static const struct data_kind *
@@ -144,7 +188,8 @@ cmd_import(int argc, char **argv)
 	struct cmd_opt opts[] = {{"db", true, NULL},
 				 {"workspace", true, NULL},
 				 {"dry-run", false, NULL},
-				 {"skip-invalid", false, NULL}};
+				 {"skip-invalid", false, NULL},
+				 {"study", true, NULL}};
 	size_t nopts = sizeof(opts) / sizeof(opts[0]), npos;
 	const char *pos[2];
 	const struct data_kind *kind;
@@ -157,6 +202,7 @@ cmd_import(int argc, char **argv)
 	struct arena a;
 	struct buf file;
 	bool progress_shown = false;
+	int64_t study_id;
 	enum adv_err rc;
 	int status = 1;
 
@@ -166,20 +212,26 @@ cmd_import(int argc, char **argv)
 		printf(
 		    "usage: advocate import accounts|contacts FILE --workspace SLUG [--dry-run] "
 		    "[--skip-invalid] [--db URL]\n"
+		    "       advocate import responses --study ID FILE --workspace SLUG [--dry-run] "
+		    "[--skip-invalid] [--db URL]\n"
 		    "FILE is CSV in UTF-8 or Windows-1251 with ';' or ',' between fields and a "
 		    "header row of field names (English or Russian); '-' reads stdin.\n"
 		    "accounts: client companies (docs/import-export.md); contacts: their people, "
 		    "each row naming its company by account_external_id or account_inn "
-		    "(docs/account-map.md).\n");
+		    "(docs/account-map.md); responses: one row per respondent, columns named by "
+		    "the study's question codes, CSV or SPSS .sav (docs/research.md).\n");
 		return 0;
 	}
 	if (!cmd_parse(argc, argv, opts, nopts, pos, 2, &npos))
 		return 2;
 	if (npos != 2 || (kind = data_kind_find(pos[0])) == NULL || opts[1].value == NULL) {
-		fprintf(stderr, "usage: advocate import accounts|contacts FILE --workspace SLUG "
-				"[--dry-run] [--skip-invalid] [--db URL]\n");
+		fprintf(stderr,
+			"usage: advocate import accounts|contacts|responses FILE --workspace "
+			"SLUG [--study ID] [--dry-run] [--skip-invalid] [--db URL]\n");
 		return 2;
 	}
+	if (!data_study(kind, "import", opts[4].value, &study_id))
+		return 2;
 	io.dry_run = opts[2].value != NULL;
 	io.skip_invalid = opts[3].value != NULL;
 	if (isatty(STDERR_FILENO)) {
@@ -196,7 +248,10 @@ cmd_import(int argc, char **argv)
 		fprintf(stderr, "advocate import: no workspace '%s'\n", opts[1].value);
 		goto out;
 	}
-	rc = kind->import(c, &a, w.id, file.data, file.len, &io, &rep, &eb);
+	if (kind->import != NULL)
+		rc = kind->import(c, &a, w.id, file.data, file.len, &io, &rep, &eb);
+	else
+		rc = kind->import_study(c, &a, w.id, study_id, file.data, file.len, &io, &rep, &eb);
 	if (progress_shown)
 		fprintf(stderr, "\r\033[K");
 	if (rc != ADV_OK && rep.rows_rejected == 0) {
@@ -238,16 +293,17 @@ data_write_file(const char *path, const char *p, size_t n)
 int
 cmd_export(int argc, char **argv)
 {
-	struct cmd_opt opts[] = {{"db", true, NULL},
-				 {"workspace", true, NULL},
-				 {"format", true, NULL},
-				 {"out", true, NULL},
-				 {"lang", true, NULL}};
+	struct cmd_opt opts[] = {{"db", true, NULL},	 {"workspace", true, NULL},
+				 {"format", true, NULL}, {"out", true, NULL},
+				 {"lang", true, NULL},	 {"study", true, NULL}};
 	size_t nopts = sizeof(opts) / sizeof(opts[0]), npos, rows = 0;
 	const char *pos[1], *format, *out_path, *lang;
 	const struct data_kind *kind;
 	struct adv_errbuf eb = {{0}, {0}};
 	enum table_format fmt = TABLE_CSV;
+	enum response_format rfmt = RESPONSE_CSV;
+	int64_t study_id;
+	enum adv_err rc;
 	struct workspace w;
 	struct db *db = NULL;
 	struct db_conn *c = NULL;
@@ -261,6 +317,8 @@ cmd_export(int argc, char **argv)
 		printf(
 		    "usage: advocate export accounts|contacts --workspace SLUG [--format csv|xlsx] "
 		    "[--out FILE] [--lang ru|en] [--db URL]\n"
+		    "       advocate export responses --study ID --workspace SLUG [--format "
+		    "csv|xlsx|sav] [--out FILE] [--db URL]\n"
 		    "CSV is UTF-8 with ';' between fields, as Russian Excel opens it; headers are "
 		    "Russian unless --lang en. Without --out the file goes to stdout.\n");
 		return 0;
@@ -271,17 +329,23 @@ cmd_export(int argc, char **argv)
 	out_path = opts[3].value;
 	lang = opts[4].value;
 	if (npos != 1 || (kind = data_kind_find(pos[0])) == NULL || opts[1].value == NULL ||
-	    (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0) ||
+	    (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0 &&
+	     (kind->export_study == NULL || !response_format_parse(format, &rfmt))) ||
 	    (lang != NULL && strcmp(lang, "ru") != 0 && strcmp(lang, "en") != 0)) {
 		fprintf(stderr,
-			"usage: advocate export accounts|contacts --workspace SLUG [--format "
-			"csv|xlsx] [--out FILE] [--lang ru|en] [--db URL]\n");
+			"usage: advocate export accounts|contacts|responses --workspace SLUG "
+			"[--study ID] [--format csv|xlsx|sav] [--out FILE] [--lang ru|en] [--db "
+			"URL]\n");
 		return 2;
 	}
+	if (!data_study(kind, "export", opts[5].value, &study_id))
+		return 2;
 	if (format != NULL && strcmp(format, "xlsx") == 0)
 		fmt = TABLE_XLSX;
-	if (fmt == TABLE_XLSX && (out_path == NULL || strcmp(out_path, "-") == 0) &&
-	    isatty(STDOUT_FILENO)) {
+	if (format != NULL)
+		response_format_parse(format, &rfmt);
+	if ((fmt == TABLE_XLSX || rfmt == RESPONSE_SAV) &&
+	    (out_path == NULL || strcmp(out_path, "-") == 0) && isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "advocate export: not writing a workbook to a terminal; use --out "
 				"FILE\n");
 		return 2;
@@ -294,9 +358,14 @@ cmd_export(int argc, char **argv)
 		fprintf(stderr, "advocate export: no workspace '%s'\n", opts[1].value);
 		goto out;
 	}
-	if (kind->export(c, w.id, fmt,
-			 lang != NULL && strcmp(lang, "en") == 0 ? EXPORT_LANG_EN : EXPORT_LANG_RU,
-			 &file, &rows, &eb) != ADV_OK) {
+	if (kind->export != NULL)
+		rc = kind->export(c, w.id, fmt,
+				  lang != NULL && strcmp(lang, "en") == 0 ? EXPORT_LANG_EN
+									  : EXPORT_LANG_RU,
+				  &file, &rows, &eb);
+	else
+		rc = kind->export_study(c, w.id, study_id, rfmt, &file, &rows, &eb);
+	if (rc != ADV_OK) {
 		fprintf(stderr, "advocate export: %s\n", eb.msg[0] ? eb.msg : "failed");
 		goto out;
 	}

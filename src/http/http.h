@@ -191,6 +191,14 @@ struct db_conn *req_db(struct req *r);
 /* A query parameter, decoded, or NULL. */
 const char *req_query(struct req *r, const char *name);
 
+/*
+ * Calls fn(cls, value) for every query parameter called name, in the order
+ * of the URL (a repeated parameter: ?id=1&id=2). value is NULL for a bare
+ * "?name"; it is borrowed for the call only.
+ */
+void req_query_each(struct req *r, const char *name, void (*fn)(void *cls, const char *value),
+		    void *cls);
+
 /* A request header, or NULL. */
 const char *req_header(struct req *r, const char *name);
 

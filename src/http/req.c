@@ -37,6 +37,33 @@ req_query(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* What req_query_each hands to libmicrohttpd's iterator. */
+struct query_each {
+	const char *name;
+	void (*fn)(void *cls, const char *value);
+	void *cls;
+};
+
+/* libmicrohttpd's iterator over the query: passes the values of one name on. */
+static enum MHD_Result
+query_each_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct query_each *e = cls;
+
+	(void)kind;
+	if (key != NULL && strcmp(key, e->name) == 0)
+		e->fn(e->cls, value);
+	return MHD_YES;
+}
+
+void
+req_query_each(struct req *r, const char *name, void (*fn)(void *cls, const char *value), void *cls)
+{
+	struct query_each e = {name, fn, cls};
+
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_each_one, &e);
+}
+
 const char *
 req_header(struct req *r, const char *name)
 {
