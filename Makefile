@@ -29,6 +29,8 @@ bench: build
 	@scripts/setup.sh --bench
 	@bench/run.sh $(BUILD)/advocate
 	@bench/portfolio.sh $(BUILD)/bench/portfolio
+	@bench/analytics.sh $(BUILD)/bench
+	@bench/responses_import.sh $(BUILD)/advocate $(BUILD)/bench
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
