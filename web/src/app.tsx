@@ -17,6 +17,11 @@ import { lazyComponent } from './components/Lazy';
 const PortfolioPage = lazyComponent(() => import('./pages/Portfolio').then((m) => m.PortfolioPage));
 const JourneyPage = lazyComponent(() => import('./pages/Journey').then((m) => m.JourneyPage));
 const CataloguePage = lazyComponent(() => import('./pages/LoyaltyCatalogue').then((m) => m.CataloguePage));
+// The research pages (studies; the dashboard and the negative base under the same section).
+const StudiesPage = lazyComponent(() => import('./pages/Studies').then((m) => m.StudiesPage));
+const StudyPage = lazyComponent(() => import('./pages/Study').then((m) => m.StudyPage));
+const ResearchDashboardPage = lazyComponent(() => import('./pages/ResearchDashboard').then((m) => m.ResearchDashboardPage));
+const NegativeBasePage = lazyComponent(() => import('./pages/NegativeBase').then((m) => m.NegativeBasePage));
 
 let returnTo: string | null = null;
 
@@ -120,11 +125,11 @@ function Shell(props: { session: Session; workspaces: Workspace[]; route: Route;
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [route]);
   // A new page (not a new filter of the same list) starts at the top.
-  const pageKey = route.name === 'account' ? `account/${route.id}` : `${route.name}/${wsSlug || ''}`;
+  const pageKey = route.name === 'account' ? `account/${route.id}` : route.name === 'study' ? `study/${route.id}` : `${route.name}/${wsSlug || ''}`;
   useEffect(() => window.scrollTo(0, 0), [pageKey]);
 
   let page;
-  let section: 'accounts' | 'portfolio' | 'journey' | 'catalogue' | 'competitors' | 'import' | null = null;
+  let section: 'accounts' | 'portfolio' | 'journey' | 'catalogue' | 'competitors' | 'import' | 'research' | null = null;
   if (!all.length) page = <div class="page"><p class="empty">{t('no_workspaces')}</p></div>;
   else if (route.name === 'home' || route.name === 'login') page = <Loading />;
   else if (route.name === 'notfound') page = <NotFound />;
@@ -163,6 +168,22 @@ function Shell(props: { session: Session; workspaces: Workspace[]; route: Route;
       case 'catalogue':
         section = 'catalogue';
         page = <CataloguePage ws={ws.slug} role={role} />;
+        break;
+      case 'studies':
+        section = 'research';
+        page = <StudiesPage ws={ws.slug} role={role} query={route.query} />;
+        break;
+      case 'study':
+        section = 'research';
+        page = <StudyPage key={`${ws.slug}/${route.id}`} ws={ws.slug} id={route.id} tab={route.tab} role={role} />;
+        break;
+      case 'research-dashboard':
+        section = 'research';
+        page = <ResearchDashboardPage ws={ws.slug} query={route.query} />;
+        break;
+      case 'negative-base':
+        section = 'research';
+        page = <NegativeBasePage ws={ws.slug} query={route.query} />;
         break;
     }
   }
@@ -211,6 +232,7 @@ function Shell(props: { session: Session; workspaces: Workspace[]; route: Route;
             {ws && navItem('nav_portfolio', href.portfolio(ws.slug), 'portfolio')}
             {ws && navItem('nav_journey', href.journey(ws.slug), 'journey')}
             {ws && navItem('nav_catalogue', href.catalogue(ws.slug), 'catalogue')}
+            {ws && navItem('nav_research', href.studies(ws.slug), 'research')}
             {ws && navItem('nav_competitors', href.competitors(ws.slug), 'competitors')}
             {ws && ws.role !== 'viewer' && navItem('nav_import', href.import(ws.slug), 'import')}
             <div class="nav-end">

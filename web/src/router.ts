@@ -2,6 +2,8 @@
 //   #/login  #/w/{slug}/accounts[?filters]  #/w/{slug}/accounts/new
 //   #/w/{slug}/accounts/{id}[/{tab}]  #/w/{slug}/competitors  #/w/{slug}/import
 //   #/w/{slug}/portfolio[?filters]  #/w/{slug}/journey  #/w/{slug}/loyalty/catalogue
+//   #/w/{slug}/research/studies[?filters]  #/w/{slug}/research/studies/{id}[/{tab}]
+//   #/w/{slug}/research/dashboard[?filters]  #/w/{slug}/research/negative-base[?filters]
 import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
@@ -15,6 +17,10 @@ export type Route =
   | { name: 'portfolio'; ws: string; query: URLSearchParams }
   | { name: 'journey'; ws: string }
   | { name: 'catalogue'; ws: string }
+  | { name: 'studies'; ws: string; query: URLSearchParams }
+  | { name: 'study'; ws: string; id: number; tab: string }
+  | { name: 'research-dashboard'; ws: string; query: URLSearchParams }
+  | { name: 'negative-base'; ws: string; query: URLSearchParams }
   | { name: 'notfound' };
 
 const ROUTE_EVENT = 'advocate:route';
@@ -45,6 +51,14 @@ export function parseHash(hash: string): Route {
     if (rest[0] === 'portfolio' && rest.length === 1) return { name: 'portfolio', ws, query };
     if (rest[0] === 'journey' && rest.length === 1) return { name: 'journey', ws };
     if (rest[0] === 'loyalty' && rest[1] === 'catalogue' && rest.length === 2) return { name: 'catalogue', ws };
+    if (rest[0] === 'research') {
+      if (rest.length === 1 || (rest[1] === 'studies' && rest.length === 2)) return { name: 'studies', ws, query };
+      if (rest[1] === 'studies' && /^\d+$/.test(rest[2]) && rest.length <= 4) {
+        return { name: 'study', ws, id: Number(rest[2]), tab: rest[3] || 'questions' };
+      }
+      if (rest[1] === 'dashboard' && rest.length === 2) return { name: 'research-dashboard', ws, query };
+      if (rest[1] === 'negative-base' && rest.length === 2) return { name: 'negative-base', ws, query };
+    }
   }
   return { name: 'notfound' };
 }
@@ -89,6 +103,11 @@ export const href = {
   portfolio: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/portfolio${query ? `?${query}` : ''}`,
   journey: (ws: string) => `#/w/${encodeURIComponent(ws)}/journey`,
   catalogue: (ws: string) => `#/w/${encodeURIComponent(ws)}/loyalty/catalogue`,
+  studies: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/research/studies${query ? `?${query}` : ''}`,
+  study: (ws: string, id: number, tab?: string) =>
+    `#/w/${encodeURIComponent(ws)}/research/studies/${id}${tab && tab !== 'questions' ? `/${tab}` : ''}`,
+  researchDashboard: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/research/dashboard${query ? `?${query}` : ''}`,
+  negativeBase: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/research/negative-base${query ? `?${query}` : ''}`,
 };
 
 /** The last list URL per workspace, so "Back to the list" returns to the same filters. */
