@@ -17,10 +17,11 @@ static const struct cmd commands[] = {
      "manage users: user add --email E --name N --role R [--workspace S] --password-stdin"},
     {"token", cmd_token, "create API tokens: token create --email E [--label TEXT]"},
     {"import", cmd_import,
-     "import data: import accounts|contacts FILE --workspace SLUG [--dry-run] [--skip-invalid]"},
+     "import data: import accounts|contacts|responses FILE --workspace SLUG [--study ID] "
+     "[--dry-run] [--skip-invalid]"},
     {"export", cmd_export,
-     "export data: export accounts|contacts --workspace SLUG [--format csv|xlsx] [--out "
-     "FILE]"},
+     "export data: export accounts|contacts|responses --workspace SLUG [--study ID] "
+     "[--format csv|xlsx|sav] [--out FILE]"},
     {"demo", cmd_demo, "seed a demo workspace into the database"},
     {"backup", cmd_backup,
      "copy a SQLite database while the server runs: backup --out FILE (PostgreSQL: pg_dump)"},
