@@ -172,3 +172,17 @@ lf_dtext(int32_t d)
 	loyalty_date_text(d, out);
 	return out;
 }
+
+const char *
+lf_pathf(const char *fmt, ...)
+{
+	static char buf[8][512];
+	static int next;
+	char *out = buf[next++ % 8];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, sizeof(buf[0]), fmt, ap);
+	va_end(ap);
+	return out;
+}

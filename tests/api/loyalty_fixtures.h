@@ -23,6 +23,9 @@ void lf_sqlf(struct harness *h, const char *fmt, ...) __attribute__((format(prin
 /* POSTs body to path as user, expects 201 and returns the new object's id. */
 int64_t lf_create(struct harness *h, const char *path, int user, const char *body);
 
+/* A path made from fmt, in a rotating static buffer (eight at a time, then reused). */
+const char *lf_pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* hcall with a printf-formatted path. */
 json_t *lf_callf(struct harness *h, const char *method, int user, const char *body,
 		 const char *const *hdrs, long status, const char *fmt, ...)

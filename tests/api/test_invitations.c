@@ -47,20 +47,6 @@ struct fixture {
 	int64_t factor;		    /* a factor of the factors question */
 };
 
-/* A path in a rotating static buffer (eight at a time), made from fmt. */
-static const char *__attribute__((format(printf, 1, 2))) pathf(const char *fmt, ...)
-{
-	static char buf[8][512];
-	static int next;
-	char *out = buf[next++ % 8];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out, sizeof(buf[0]), fmt, ap);
-	va_end(ap);
-	return out;
-}
-
 /* A client address of its own for each caller (10.0.x.y). */
 static const char *
 fresh_addr(void)
@@ -68,14 +54,14 @@ fresh_addr(void)
 	static int n;
 
 	n++;
-	return pathf("10.0.%d.%d", n / 250, n % 250 + 1);
+	return lf_pathf("10.0.%d.%d", n / 250, n % 250 + 1);
 }
 
 /* The invitations path of study sid. */
 static const char *
 ipath(int64_t sid)
 {
-	return pathf(WS "/studies/%lld/invitations", (long long)sid);
+	return lf_pathf(WS "/studies/%lld/invitations", (long long)sid);
 }
 
 /*
@@ -131,7 +117,7 @@ fixture_make(struct fixture *f, const char *name)
 	f->factor = lf_factor(h, h->ws_acme, "shipment", 1);
 	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"kind\":\"survey\"}", name);
 	f->sid = lf_create(h, WS "/studies", U_ANALYST, body);
-	q = pathf(WS "/studies/%lld/questions", (long long)f->sid);
+	q = lf_pathf(WS "/studies/%lld/questions", (long long)f->sid);
 	lf_create(h, q, U_ANALYST,
 		  "{\"kind\":\"recommend\",\"code\":\"nps\",\"required\":true,"
 		  "\"text\":{\"ru\":\"Порекомендуете ли вы нас коллегам?\","
@@ -158,11 +144,11 @@ fixture_make(struct fixture *f, const char *name)
 		 "{\"name\":\"Ромашка %s\",\"owner_email\":\"manager@example.test\"}", name);
 	f->account = lf_create(h, WS "/accounts", U_ANALYST, body);
 	f->contact =
-	    lf_create(h, pathf(WS "/accounts/%lld/contacts", (long long)f->account), U_ANALYST,
+	    lf_create(h, lf_pathf(WS "/accounts/%lld/contacts", (long long)f->account), U_ANALYST,
 		      "{\"name\":\"Иван Петров\",\"emails\":[\"ivan@example.ru\"]}");
 	snprintf(body, sizeof(body), "{\"name\":\"Чужая компания %s\"}", name);
 	f->account2 = lf_create(h, WS "/accounts", U_ANALYST, body);
-	f->contact2 = lf_create(h, pathf(WS "/accounts/%lld/contacts", (long long)f->account2),
+	f->contact2 = lf_create(h, lf_pathf(WS "/accounts/%lld/contacts", (long long)f->account2),
 				U_ANALYST, "{\"name\":\"Пётр Сидоров\"}");
 }
 
@@ -253,19 +239,20 @@ test_invite_and_list(void **state)
 	json_decref(j);
 	j = hcall(
 	    h, "POST", ipath(f.sid), U_ANALYST,
-	    pathf("{\"contact_ids\":[%lld,%lld]}", (long long)f.contact, (long long)f.contact),
+	    lf_pathf("{\"contact_ids\":[%lld,%lld]}", (long long)f.contact, (long long)f.contact),
 	    NULL, 422);
 	json_decref(j);
-	lf_expect_pointer(h, "POST", ipath(f.sid), U_ANALYST,
-			  pathf("{\"contact_ids\":[%lld],\"expires_at\":\"2001-01-01T00:00:00Z\"}",
-				(long long)f.contact),
-			  422, "/expires_at");
+	lf_expect_pointer(
+	    h, "POST", ipath(f.sid), U_ANALYST,
+	    lf_pathf("{\"contact_ids\":[%lld],\"expires_at\":\"2001-01-01T00:00:00Z\"}",
+		     (long long)f.contact),
+	    422, "/expires_at");
 	lf_expect_pointer(h, "POST", ipath(f.sid), U_ANALYST, "{\"contact_ids\":[]}", 422,
 			  "/contact_ids");
 	j = hcall(h, "POST", ipath(f.sid), U_ANALYST,
-		  pathf("{\"contact_ids\":[%lld],\"lang\":\"en\","
-			"\"expires_at\":\"2999-01-01T03:00:00+03:00\"}",
-			(long long)f.contact),
+		  lf_pathf("{\"contact_ids\":[%lld],\"lang\":\"en\","
+			   "\"expires_at\":\"2999-01-01T03:00:00+03:00\"}",
+			   (long long)f.contact),
 		  NULL, 201);
 	it = json_array_get(json_object_get(j, "items"), 0);
 	url = strdup(lf_jstr(it, "url"));
@@ -301,48 +288,49 @@ test_invite_and_list(void **state)
 	hresp_free(&r);
 	assert_int_equal(get_page(url2, addr, &r), 200);
 	hresp_free(&r);
-	j = hcall(h, "GET", pathf("%s?include_revoked=true", ipath(f.sid)), U_VIEWER, NULL, NULL,
+	j = hcall(h, "GET", lf_pathf("%s?include_revoked=true", ipath(f.sid)), U_VIEWER, NULL, NULL,
 		  200);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 2);
 	assert_true(json_is_null(json_object_get(j, "anonymous_link")));
 	json_decref(j);
-	j = hcall(h, "GET", pathf("%s?status=opened", ipath(f.sid)), U_VIEWER, NULL, NULL, 200);
+	j = hcall(h, "GET", lf_pathf("%s?status=opened", ipath(f.sid)), U_VIEWER, NULL, NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
 	json_decref(j);
-	j = hcall(h, "GET", pathf("%s?status=sent", ipath(f.sid)), U_VIEWER, NULL, NULL, 200);
+	j = hcall(h, "GET", lf_pathf("%s?status=sent", ipath(f.sid)), U_VIEWER, NULL, NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 0);
 	json_decref(j);
 	json_decref(
-	    hcall(h, "GET", pathf("%s?status=bogus", ipath(f.sid)), U_VIEWER, NULL, NULL, 422));
+	    hcall(h, "GET", lf_pathf("%s?status=bogus", ipath(f.sid)), U_VIEWER, NULL, NULL, 422));
 	assert_int_equal(count_of(&sql_audit, h->ws_acme, "revoke"), 1);
 	/* Roles, foreign ids. */
 	json_decref(hcall(h, "POST", ipath(f.sid), U_VIEWER,
-			  pathf("{\"contact_ids\":[%lld]}", (long long)f.contact), NULL, 403));
+			  lf_pathf("{\"contact_ids\":[%lld]}", (long long)f.contact), NULL, 403));
 	json_decref(hcall(h, "POST", ipath(f.sid), U_MANAGER,
-			  pathf("{\"contact_ids\":[%lld]}", (long long)f.contact2), NULL, 403));
+			  lf_pathf("{\"contact_ids\":[%lld]}", (long long)f.contact2), NULL, 403));
 	json_decref(hcall(h, "POST", ipath(f.sid), U_MANAGER,
-			  pathf("{\"contact_ids\":[%lld]}", (long long)f.contact), NULL, 201));
+			  lf_pathf("{\"contact_ids\":[%lld]}", (long long)f.contact), NULL, 201));
 	json_decref(hcall(h, "POST", ipath(999999), U_ANALYST,
-			  pathf("{\"contact_ids\":[%lld]}", (long long)f.contact), NULL, 404));
-	json_decref(hcall(h, "GET", pathf(WS_OTHER "/studies/%lld/invitations", (long long)f.sid),
-			  U_OTHER, NULL, NULL, 404));
+			  lf_pathf("{\"contact_ids\":[%lld]}", (long long)f.contact), NULL, 404));
+	json_decref(hcall(h, "GET",
+			  lf_pathf(WS_OTHER "/studies/%lld/invitations", (long long)f.sid), U_OTHER,
+			  NULL, NULL, 404));
 	{
 		int64_t oacc = lf_create(h, WS_OTHER "/accounts", U_OTHER, "{\"name\":\"Other\"}");
 		int64_t ocontact =
-		    lf_create(h, pathf(WS_OTHER "/accounts/%lld/contacts", (long long)oacc),
+		    lf_create(h, lf_pathf(WS_OTHER "/accounts/%lld/contacts", (long long)oacc),
 			      U_OTHER, "{\"name\":\"Someone\"}");
 
 		lf_expect_pointer(h, "POST", ipath(f.sid), U_ANALYST,
-				  pathf("{\"contact_ids\":[%lld,%lld]}", (long long)f.contact2,
-					(long long)ocontact),
+				  lf_pathf("{\"contact_ids\":[%lld,%lld]}", (long long)f.contact2,
+					   (long long)ocontact),
 				  422, "/contact_ids/1");
 	}
-	json_decref(hcall(
-	    h, "DELETE",
-	    pathf(WS "/accounts/%lld/contacts/%lld", (long long)f.account2, (long long)f.contact2),
-	    U_ANALYST, NULL, NULL, 204));
+	json_decref(hcall(h, "DELETE",
+			  lf_pathf(WS "/accounts/%lld/contacts/%lld", (long long)f.account2,
+				   (long long)f.contact2),
+			  U_ANALYST, NULL, NULL, 204));
 	lf_expect_pointer(h, "POST", ipath(f.sid), U_ANALYST,
-			  pathf("{\"contact_ids\":[%lld]}", (long long)f.contact2), 422,
+			  lf_pathf("{\"contact_ids\":[%lld]}", (long long)f.contact2), 422,
 			  "/contact_ids/0");
 	free(url);
 	free(url2);
@@ -366,8 +354,8 @@ test_page_languages(void **state)
 	assert_true(has(&r, "name=\"a.nps\" value=\"10\""));
 	assert_true(has(&r, "name=\"a.terms\" value=\"5\""));
 	assert_false(has(&r, "name=\"a.terms\" value=\"6\""));
-	assert_true(
-	    has(&r, pathf("type=\"checkbox\" name=\"a.why\" value=\"%lld\"", (long long)f.factor)));
+	assert_true(has(
+	    &r, lf_pathf("type=\"checkbox\" name=\"a.why\" value=\"%lld\"", (long long)f.factor)));
 	assert_true(has(&r, "name=\"a.pick\" value=\"b\""));
 	assert_true(has(&r, "<textarea name=\"a.comment\""));
 	assert_true(has(&r, "name=\"viewport\""));
@@ -390,7 +378,7 @@ test_page_languages(void **state)
 	free(ref);
 	free(cc);
 	hresp_free(&r);
-	assert_int_equal(get_page(pathf("%s?lang=en", url), addr, &r), 200);
+	assert_int_equal(get_page(lf_pathf("%s?lang=en", url), addr, &r), 200);
 	assert_true(has(&r, "Would you recommend us to a colleague?"));
 	assert_true(has(&r, "Second"));
 	assert_true(has(&r, "<html lang=\"en\">"));
@@ -422,10 +410,10 @@ test_draft_and_submit(void **state)
 	/* A draft: saved, shown again. */
 	assert_int_equal(
 	    post_page(url, addr,
-		      pathf("action=save&lang=ru&a.nps=9&a.terms=&a.why=%lld"
-			    "&a.comment=%%D0%%9F%%D1%%80%%D0%%B8%%D0%%B2%%D0%%B5%%D1%%82+"
-			    "%%3Cb%%3E",
-			    (long long)f.factor),
+		      lf_pathf("action=save&lang=ru&a.nps=9&a.terms=&a.why=%lld"
+			       "&a.comment=%%D0%%9F%%D1%%80%%D0%%B8%%D0%%B2%%D0%%B5%%D1%%82+"
+			       "%%3Cb%%3E",
+			       (long long)f.factor),
 		      &r),
 	    303);
 	loc = hresp_header(&r, "Location");
@@ -433,9 +421,9 @@ test_draft_and_submit(void **state)
 	assert_non_null(strstr(loc, "saved=1"));
 	free(loc);
 	hresp_free(&r);
-	assert_int_equal(get_page(pathf("%s?saved=1", url), addr, &r), 200);
+	assert_int_equal(get_page(lf_pathf("%s?saved=1", url), addr, &r), 200);
 	assert_true(has(&r, "name=\"a.nps\" value=\"9\" checked"));
-	assert_true(has(&r, pathf("value=\"%lld\" checked", (long long)f.factor)));
+	assert_true(has(&r, lf_pathf("value=\"%lld\" checked", (long long)f.factor)));
 	assert_true(has(&r, "Привет &lt;b&gt;</textarea>"));
 	assert_true(has(&r, "class=\"notice\""));
 	hresp_free(&r);
@@ -495,7 +483,7 @@ test_draft_and_submit(void **state)
 	json_decref(j);
 	/* A submitted invitation is not replaced. */
 	lf_expect_pointer(h, "POST", ipath(f.sid), U_ANALYST,
-			  pathf("{\"contact_ids\":[%lld]}", (long long)f.contact), 409,
+			  lf_pathf("{\"contact_ids\":[%lld]}", (long long)f.contact), 409,
 			  "/contact_ids/0");
 	free(url);
 }
@@ -520,12 +508,12 @@ test_dead_links(void **state)
 	it = listed(f.sid, f.contact);
 	iid = lf_jint(it, "id");
 	json_decref(it);
-	json_decref(hcall(h, "DELETE", pathf("%s/%lld", ipath(f.sid), (long long)iid), U_VIEWER,
+	json_decref(hcall(h, "DELETE", lf_pathf("%s/%lld", ipath(f.sid), (long long)iid), U_VIEWER,
 			  NULL, NULL, 403));
-	json_decref(hcall(h, "DELETE", pathf("%s/%lld", ipath(f.sid), (long long)iid), U_MANAGER,
+	json_decref(hcall(h, "DELETE", lf_pathf("%s/%lld", ipath(f.sid), (long long)iid), U_MANAGER,
 			  NULL, NULL, 204));
 	json_decref(
-	    hcall(h, "DELETE", pathf("%s/999999", ipath(f.sid)), U_ANALYST, NULL, NULL, 404));
+	    hcall(h, "DELETE", lf_pathf("%s/999999", ipath(f.sid)), U_ANALYST, NULL, NULL, 404));
 	nurls++;
 	/* Expired. */
 	urls[nurls] = invite(f.sid, f.contact2, NULL);
@@ -665,12 +653,13 @@ test_anonymous_link(void **state)
 
 	(void)state;
 	fixture_make(&f, "links-g");
-	json_decref(hcall(h, "POST", pathf(WS "/studies/%lld/anonymous-link", (long long)f.sid),
+	json_decref(hcall(h, "POST", lf_pathf(WS "/studies/%lld/anonymous-link", (long long)f.sid),
 			  U_MANAGER, NULL, NULL, 403));
-	json_decref(hcall(h, "DELETE", pathf(WS "/studies/%lld/anonymous-link", (long long)f.sid),
-			  U_ANALYST, NULL, NULL, 404));
-	j = hcall(h, "POST", pathf(WS "/studies/%lld/anonymous-link", (long long)f.sid), U_ANALYST,
-		  "{\"lang\":\"en\"}", NULL, 201);
+	json_decref(hcall(h, "DELETE",
+			  lf_pathf(WS "/studies/%lld/anonymous-link", (long long)f.sid), U_ANALYST,
+			  NULL, NULL, 404));
+	j = hcall(h, "POST", lf_pathf(WS "/studies/%lld/anonymous-link", (long long)f.sid),
+		  U_ANALYST, "{\"lang\":\"en\"}", NULL, 201);
 	url = strdup(lf_jstr(j, "url"));
 	assert_true(json_is_true(json_object_get(j, "anonymous")));
 	json_decref(j);
@@ -715,7 +704,7 @@ test_anonymous_link(void **state)
 	assert_int_equal(lf_jint(json_object_get(j, "anonymous_link"), "responses"), 2);
 	json_decref(j);
 	/* Replaced, then revoked: the old link dies each time. */
-	j = hcall(h, "POST", pathf(WS "/studies/%lld/anonymous-link", (long long)f.sid), U_OWNER,
+	j = hcall(h, "POST", lf_pathf(WS "/studies/%lld/anonymous-link", (long long)f.sid), U_OWNER,
 		  NULL, NULL, 201);
 	assert_int_equal(get_page(url, addr, &r), 404);
 	hresp_free(&r);
@@ -724,8 +713,9 @@ test_anonymous_link(void **state)
 	json_decref(j);
 	assert_int_equal(get_page(url, addr, &r), 200);
 	hresp_free(&r);
-	json_decref(hcall(h, "DELETE", pathf(WS "/studies/%lld/anonymous-link", (long long)f.sid),
-			  U_ANALYST, NULL, NULL, 204));
+	json_decref(hcall(h, "DELETE",
+			  lf_pathf(WS "/studies/%lld/anonymous-link", (long long)f.sid), U_ANALYST,
+			  NULL, NULL, 204));
 	assert_int_equal(get_page(url, addr, &r), 404);
 	hresp_free(&r);
 	free(url);

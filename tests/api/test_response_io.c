@@ -41,20 +41,6 @@ static struct harness *h;
 /* The client every test names, and two factors of the shipment component. */
 static int64_t account, contact, factor1, factor2;
 
-/* A path in a rotating static buffer (four at a time), made from fmt. */
-static const char *__attribute__((format(printf, 1, 2))) pathf(const char *fmt, ...)
-{
-	static char buf[4][256];
-	static int next;
-	char *out = buf[next++ % 4];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out, sizeof(buf[0]), fmt, ap);
-	va_end(ap);
-	return out;
-}
-
 /*
  * A new study of acme named name with the questionnaire the tests use: nps
  * (recommend), terms (component, on the scale 1..5), why (factors of
@@ -69,7 +55,7 @@ study_make(const char *name)
 
 	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"kind\":\"survey\"}", name);
 	sid = lf_create(h, WS "/studies", U_ANALYST, body);
-	q = pathf(WS "/studies/%lld/questions", (long long)sid);
+	q = lf_pathf(WS "/studies/%lld/questions", (long long)sid);
 	lf_create(
 	    h, q, U_ANALYST,
 	    "{\"kind\":\"recommend\",\"code\":\"nps\",\"text\":{\"ru\":\"Порекомендуете?\"}}");
@@ -97,8 +83,8 @@ static long
 post_file(int64_t sid, const char *q, int user, const char *ct, const void *body, size_t n,
 	  struct hresp *r)
 {
-	const char *path = pathf(WS "/studies/%lld/imports/responses%s%s", (long long)sid,
-				 q ? "?" : "", q ? q : "");
+	const char *path = lf_pathf(WS "/studies/%lld/imports/responses%s%s", (long long)sid,
+				    q ? "?" : "", q ? q : "");
 
 	if (hreq(h, "POST", path, user, ct, body, n, NULL, r) != 0)
 		return -1;
@@ -117,8 +103,8 @@ static long
 get_export(int64_t sid, const char *fmt, int user, struct hresp *r)
 {
 	if (hreq(h, "GET",
-		 pathf(WS "/studies/%lld/exports/responses?format=%s", (long long)sid, fmt), user,
-		 NULL, NULL, 0, NULL, r) != 0)
+		 lf_pathf(WS "/studies/%lld/exports/responses?format=%s", (long long)sid, fmt),
+		 user, NULL, NULL, 0, NULL, r) != 0)
 		return -1;
 	return r->status;
 }
@@ -179,7 +165,7 @@ setup(void **state)
 	account = lf_create(h, WS "/accounts", U_ANALYST,
 			    "{\"name\":\"Альфа\",\"external_id\":\"A-1\",\"inn\":\"7707083893\"}");
 	contact = lf_create(
-	    h, pathf(WS "/accounts/%lld/contacts", (long long)account), U_ANALYST,
+	    h, lf_pathf(WS "/accounts/%lld/contacts", (long long)account), U_ANALYST,
 	    "{\"name\":\"Ирина\",\"emails\":[\"irina@alfa.ru\"],\"external_id\":\"K-1\"}");
 	factor1 = lf_factor(h, h->ws_acme, "shipment", 1);
 	factor2 = lf_factor(h, h->ws_acme, "shipment", 2);

@@ -36,27 +36,13 @@ struct fixture {
 	int64_t terms, shipment, queue_factor, terms_factor;
 };
 
-/* A path in a rotating static buffer (four at a time), made from fmt. */
-static const char *__attribute__((format(printf, 1, 2))) pathf(const char *fmt, ...)
-{
-	static char buf[4][256];
-	static int next;
-	char *out = buf[next++ % 4];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out, sizeof(buf[0]), fmt, ap);
-	va_end(ap);
-	return out;
-}
-
 /* The responses path of study sid, plus "/rid" when rid > 0. */
 static const char *
 rpath(int64_t sid, int64_t rid)
 {
 	if (rid > 0)
-		return pathf(WS "/studies/%lld/responses/%lld", (long long)sid, (long long)rid);
-	return pathf(WS "/studies/%lld/responses", (long long)sid);
+		return lf_pathf(WS "/studies/%lld/responses/%lld", (long long)sid, (long long)rid);
+	return lf_pathf(WS "/studies/%lld/responses", (long long)sid);
 }
 
 /* Rows of responses in acme. */
@@ -93,33 +79,33 @@ fixture_make(struct fixture *f, const char *name)
 	f->terms_factor = lf_factor(h, h->ws_acme, "terms", 1);
 	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"kind\":\"csm_interview\"}", name);
 	f->sid = lf_create(h, WS "/studies", U_ANALYST, body);
-	lf_create(h, pathf(WS "/studies/%lld/questions", (long long)f->sid), U_ANALYST,
+	lf_create(h, lf_pathf(WS "/studies/%lld/questions", (long long)f->sid), U_ANALYST,
 		  "{\"kind\":\"recommend\",\"code\":\"nps\",\"required\":true,"
 		  "\"text\":{\"ru\":\"Порекомендуете?\"}}");
 	snprintf(body, sizeof(body),
 		 "{\"kind\":\"component\",\"code\":\"terms\",\"component_id\":%lld,"
 		 "\"text\":{\"ru\":\"Условия\"}}",
 		 (long long)f->terms);
-	lf_create(h, pathf(WS "/studies/%lld/questions", (long long)f->sid), U_ANALYST, body);
+	lf_create(h, lf_pathf(WS "/studies/%lld/questions", (long long)f->sid), U_ANALYST, body);
 	snprintf(body, sizeof(body),
 		 "{\"kind\":\"component\",\"code\":\"terms2\",\"component_id\":%lld,"
 		 "\"text\":{\"ru\":\"Условия ещё раз\"}}",
 		 (long long)f->terms);
-	lf_create(h, pathf(WS "/studies/%lld/questions", (long long)f->sid), U_ANALYST, body);
+	lf_create(h, lf_pathf(WS "/studies/%lld/questions", (long long)f->sid), U_ANALYST, body);
 	snprintf(body, sizeof(body),
 		 "{\"kind\":\"factors\",\"code\":\"why\",\"component_id\":%lld,"
 		 "\"text\":{\"ru\":\"Что мешает?\"}}",
 		 (long long)f->shipment);
-	lf_create(h, pathf(WS "/studies/%lld/questions", (long long)f->sid), U_ANALYST, body);
-	lf_create(h, pathf(WS "/studies/%lld/questions", (long long)f->sid), U_ANALYST,
+	lf_create(h, lf_pathf(WS "/studies/%lld/questions", (long long)f->sid), U_ANALYST, body);
+	lf_create(h, lf_pathf(WS "/studies/%lld/questions", (long long)f->sid), U_ANALYST,
 		  "{\"kind\":\"choice\",\"code\":\"pick\",\"text\":{\"ru\":\"Выбор\"},"
 		  "\"options\":[{\"code\":\"a\",\"text\":{\"ru\":\"А\"}},"
 		  "{\"code\":\"b\",\"text\":{\"ru\":\"Б\"}}]}");
-	lf_create(h, pathf(WS "/studies/%lld/questions", (long long)f->sid), U_ANALYST,
+	lf_create(h, lf_pathf(WS "/studies/%lld/questions", (long long)f->sid), U_ANALYST,
 		  "{\"kind\":\"text\",\"code\":\"comment\",\"text\":{\"ru\":\"Комментарий\"}}");
 	snprintf(body, sizeof(body), "{\"name\":\"Клиент %s\"}", name);
 	f->account = lf_create(h, WS "/accounts", U_ANALYST, body);
-	f->contact = lf_create(h, pathf(WS "/accounts/%lld/contacts", (long long)f->account),
+	f->contact = lf_create(h, lf_pathf(WS "/accounts/%lld/contacts", (long long)f->account),
 			       U_ANALYST, "{\"name\":\"Иван Петров\"}");
 }
 
@@ -360,8 +346,8 @@ test_bad_input(void **state)
 	other_acc = lf_jint(j, "id");
 	json_decref(j);
 	other_contact =
-	    lf_create(h, pathf(WS_OTHER "/accounts/%lld/contacts", (long long)other_acc), U_OTHER,
-		      "{\"name\":\"Чужой человек\"}");
+	    lf_create(h, lf_pathf(WS_OTHER "/accounts/%lld/contacts", (long long)other_acc),
+		      U_OTHER, "{\"name\":\"Чужой человек\"}");
 	snprintf(body, sizeof(body), "{\"channel\":\"interview\",\"account_id\":%lld}",
 		 (long long)other_acc);
 	lf_expect_pointer(h, "POST", rpath(f.sid, 0), U_ANALYST, body, 422, "/account_id");
@@ -437,8 +423,8 @@ test_list_and_archive(void **state)
 		     (long long)f.account);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 5);
 	json_decref(j);
-	lf_expect_pointer(h, "GET", pathf("%s?status=done", rpath(f.sid, 0)), U_VIEWER, NULL, 422,
-			  "status");
+	lf_expect_pointer(h, "GET", lf_pathf("%s?status=done", rpath(f.sid, 0)), U_VIEWER, NULL,
+			  422, "status");
 	/* Pages of two, newest first, through the cursor. */
 	j = lf_callf(h, "GET", U_VIEWER, NULL, NULL, 200, "%s?limit=2", rpath(f.sid, 0));
 	for (;;) {
@@ -459,8 +445,8 @@ test_list_and_archive(void **state)
 	}
 	json_decref(j);
 	assert_int_equal(seen, 5);
-	lf_expect_pointer(h, "GET", pathf("%s?cursor=bogus", rpath(f.sid, 0)), U_VIEWER, NULL, 422,
-			  "cursor");
+	lf_expect_pointer(h, "GET", lf_pathf("%s?cursor=bogus", rpath(f.sid, 0)), U_VIEWER, NULL,
+			  422, "cursor");
 
 	/* Archived responses leave the list; restored ones come back. */
 	json_decref(hcall(h, "DELETE", rpath(f.sid, ids[0]), U_ANALYST, NULL, NULL, 204));

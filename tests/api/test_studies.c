@@ -58,25 +58,11 @@ audit_count(const char *entity, const char *action, int64_t id)
 	return n;
 }
 
-/* A path in a rotating static buffer (four at a time), made from fmt. */
-static const char *__attribute__((format(printf, 1, 2))) pathf(const char *fmt, ...)
-{
-	static char buf[4][256];
-	static int next;
-	char *out = buf[next++ % 4];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out, sizeof(buf[0]), fmt, ap);
-	va_end(ap);
-	return out;
-}
-
 /* The path of study sid. */
 static const char *
 spath(int64_t sid)
 {
-	return pathf(STUDIES "/%lld", (long long)sid);
+	return lf_pathf(STUDIES "/%lld", (long long)sid);
 }
 
 /* The path of the questions of study sid (question qid when qid > 0). */
@@ -84,8 +70,8 @@ static const char *
 qpath(int64_t sid, int64_t qid)
 {
 	if (qid > 0)
-		return pathf(STUDIES "/%lld/questions/%lld", (long long)sid, (long long)qid);
-	return pathf(STUDIES "/%lld/questions", (long long)sid);
+		return lf_pathf(STUDIES "/%lld/questions/%lld", (long long)sid, (long long)qid);
+	return lf_pathf(STUDIES "/%lld/questions", (long long)sid);
 }
 
 /* A new study of acme named name (kind survey); its id. */
@@ -136,7 +122,7 @@ question_count(int64_t sid)
 static int64_t
 first_stage(const char *ws, int user)
 {
-	json_t *j = hcall(h, "GET", pathf("%s/journey", ws), user, NULL, NULL, 200);
+	json_t *j = hcall(h, "GET", lf_pathf("%s/journey", ws), user, NULL, NULL, 200);
 	int64_t id = lf_jint(json_array_get(json_object_get(j, "stages"), 0), "id");
 
 	json_decref(j);
@@ -221,7 +207,8 @@ test_study_lifecycle(void **state)
 	/* A stale If-Match: 412, nothing changed. */
 	json_decref(hcall(h, "PATCH", spath(id), U_OWNER, "{\"status\":\"closed\"}", match1, 412));
 	json_decref(hcall(h, "DELETE", spath(id), U_OWNER, NULL, match1, 412));
-	json_decref(hcall(h, "POST", pathf("%s/restore", spath(id)), U_OWNER, NULL, match1, 412));
+	json_decref(
+	    hcall(h, "POST", lf_pathf("%s/restore", spath(id)), U_OWNER, NULL, match1, 412));
 	/* A patch that changes nothing keeps the version and writes no audit entry. */
 	j = hcall(h, "PATCH", spath(id), U_ANALYST, "{\"status\":\"open\"}", match2, 200);
 	assert_int_equal(lf_jint(j, "version"), 2);
@@ -270,16 +257,18 @@ test_study_lifecycle(void **state)
 	j = hcall(h, "PATCH", spath(again), U_ANALYST,
 		  "{\"name\":\"Опрос удовлетворённости 2026\"}", NULL, 200);
 	json_decref(j);
-	lf_expect_pointer(h, "POST", pathf("%s/restore", spath(id)), U_ANALYST, NULL, 409, "/name");
+	lf_expect_pointer(h, "POST", lf_pathf("%s/restore", spath(id)), U_ANALYST, NULL, 409,
+			  "/name");
 	json_decref(hcall(h, "PATCH", spath(again), U_ANALYST,
 			  "{\"name\":\"Опрос удовлетворённости 2026 (копия)\"}", NULL, 200));
-	j = hcall(h, "POST", pathf("%s/restore", spath(id)), U_ANALYST, NULL, NULL, 200);
+	j = hcall(h, "POST", lf_pathf("%s/restore", spath(id)), U_ANALYST, NULL, NULL, 200);
 	assert_true(json_is_null(json_object_get(j, "archived_at")));
 	assert_int_equal(lf_jint(j, "version"), 6);
 	json_decref(j);
 	assert_int_equal(audit_count("study", "archive", id), 1);
 	assert_int_equal(audit_count("study", "restore", id), 1);
-	json_decref(hcall(h, "POST", pathf("%s/restore", spath(id)), U_ANALYST, NULL, NULL, 200));
+	json_decref(
+	    hcall(h, "POST", lf_pathf("%s/restore", spath(id)), U_ANALYST, NULL, NULL, 200));
 	assert_int_equal(audit_count("study", "restore", id), 1);
 }
 
@@ -485,7 +474,7 @@ test_question_lifecycle(void **state)
 		 (long long)terms);
 	j = hcall(h, "POST", qpath(sid, 0), U_ANALYST, body, NULL, 201);
 	q[1] = lf_jint(j, "id");
-	assert_string_equal(lf_jstr(j, "code"), pathf("q%lld", (long long)q[1]));
+	assert_string_equal(lf_jstr(j, "code"), lf_pathf("q%lld", (long long)q[1]));
 	assert_string_equal(lf_jstr(j, "text/en"), "Оцените условия работы");
 	assert_int_equal(lf_jint(j, "component_id"), terms);
 	assert_true(json_is_false(json_object_get(j, "required")));
@@ -581,7 +570,7 @@ test_question_lifecycle(void **state)
 	lf_expect_pointer(h, "PATCH", qpath(sid, q[3]), U_ANALYST, "{\"code\":\"channel\"}", 409,
 			  "/code");
 	lf_expect_pointer(h, "PATCH", qpath(sid, q[3]), U_ANALYST,
-			  pathf("{\"code\":\"q%lld\"}", (long long)q[1]), 409, "/code");
+			  lf_pathf("{\"code\":\"q%lld\"}", (long long)q[1]), 409, "/code");
 	question_new(other_sid,
 		     "{\"kind\":\"recommend\",\"code\":\"nps\",\"text\":{\"ru\":\"x\"}}");
 	j = hcall(h, "PATCH", qpath(sid, q[3]), U_ANALYST, "{\"code\":\"csat\"}", NULL, 200);
@@ -619,7 +608,7 @@ test_question_lifecycle(void **state)
 			len += (size_t)snprintf(body + len, sizeof(body) - len, "%s%lld",
 						i ? "," : "", (long long)all[8 - i]);
 		snprintf(body + len, sizeof(body) - len, "]}");
-		j = hcall(h, "POST", pathf("%s/order", qpath(sid, 0)), U_OWNER, body, NULL, 200);
+		j = hcall(h, "POST", lf_pathf("%s/order", qpath(sid, 0)), U_OWNER, body, NULL, 200);
 		assert_int_equal(json_array_size(json_object_get(j, "items")), 9);
 		assert_int_equal(lf_jint(json_array_get(json_object_get(j, "items"), 0), "id"),
 				 all[8]);
@@ -631,13 +620,13 @@ test_question_lifecycle(void **state)
 		assert_true(audit_count("study_question", "reorder", q[0]) >= 1);
 		snprintf(body, sizeof(body), "{\"ids\":[%lld,%lld]}", (long long)q[0],
 			 (long long)q[1]);
-		lf_expect_pointer(h, "POST", pathf("%s/order", qpath(sid, 0)), U_OWNER, body, 422,
-				  "/ids");
-		lf_expect_pointer(h, "POST", pathf("%s/order", qpath(sid, 0)), U_OWNER,
+		lf_expect_pointer(h, "POST", lf_pathf("%s/order", qpath(sid, 0)), U_OWNER, body,
+				  422, "/ids");
+		lf_expect_pointer(h, "POST", lf_pathf("%s/order", qpath(sid, 0)), U_OWNER,
 				  "{\"ids\":[1,\"x\"]}", 422, "/ids/1");
-		lf_expect_pointer(h, "POST", pathf("%s/order", qpath(sid, 0)), U_OWNER, "{}", 422,
-				  "/ids");
-		lf_expect_pointer(h, "POST", pathf("%s/order", qpath(sid, 0)), U_OWNER,
+		lf_expect_pointer(h, "POST", lf_pathf("%s/order", qpath(sid, 0)), U_OWNER, "{}",
+				  422, "/ids");
+		lf_expect_pointer(h, "POST", lf_pathf("%s/order", qpath(sid, 0)), U_OWNER,
 				  "{\"ids\":[],\"extra\":1}", 422, "/extra");
 	}
 
@@ -651,8 +640,8 @@ test_question_lifecycle(void **state)
 	{
 		int64_t all[16];
 
-		assert_int_equal(list_ids(pathf("%s?include_retired=true", qpath(sid, 0)), all, 16),
-				 9);
+		assert_int_equal(
+		    list_ids(lf_pathf("%s?include_retired=true", qpath(sid, 0)), all, 16), 9);
 	}
 	{
 		size_t len = (size_t)snprintf(body, sizeof(body), "{\"ids\":[");
@@ -661,17 +650,17 @@ test_question_lifecycle(void **state)
 			len += (size_t)snprintf(body + len, sizeof(body) - len, "%s%lld",
 						i ? "," : "", (long long)ids[i]);
 		snprintf(body + len, sizeof(body) - len, ",%lld]}", (long long)q[4]);
-		lf_expect_pointer(h, "POST", pathf("%s/order", qpath(sid, 0)), U_OWNER, body, 422,
-				  "/ids");
+		lf_expect_pointer(h, "POST", lf_pathf("%s/order", qpath(sid, 0)), U_OWNER, body,
+				  422, "/ids");
 		len = (size_t)snprintf(body, sizeof(body), "{\"ids\":[");
 		for (size_t i = 0; i < n; i++)
 			len += (size_t)snprintf(body + len, sizeof(body) - len, "%s%lld",
 						i ? "," : "", (long long)ids[n - 1 - i]);
 		snprintf(body + len, sizeof(body) - len, "]}");
-		json_decref(
-		    hcall(h, "POST", pathf("%s/order", qpath(sid, 0)), U_OWNER, body, NULL, 200));
+		json_decref(hcall(h, "POST", lf_pathf("%s/order", qpath(sid, 0)), U_OWNER, body,
+				  NULL, 200));
 	}
-	j = hcall(h, "GET", pathf("%s?include_retired=1", qpath(sid, 0)), U_VIEWER, NULL, NULL,
+	j = hcall(h, "GET", lf_pathf("%s?include_retired=1", qpath(sid, 0)), U_VIEWER, NULL, NULL,
 		  200);
 	for (size_t i = 0; i < json_array_size(json_object_get(j, "items")); i++)
 		assert_int_equal(
@@ -684,9 +673,9 @@ test_question_lifecycle(void **state)
 	assert_int_equal(question_count(sid), 9);
 	assert_true(audit_count("study_question", "update", q[4]) == 2);
 	json_decref(hcall(h, "GET", qpath(sid, 99999999), U_VIEWER, NULL, NULL, 404));
-	json_decref(hcall(h, "GET", pathf("%s/abc", qpath(sid, 0)), U_VIEWER, NULL, NULL, 404));
+	json_decref(hcall(h, "GET", lf_pathf("%s/abc", qpath(sid, 0)), U_VIEWER, NULL, NULL, 404));
 	json_decref(hcall(h, "GET", qpath(sid, 0), U_VIEWER, NULL, NULL, 200));
-	json_decref(hcall(h, "GET", pathf("%s?include_retired=maybe", qpath(sid, 0)), U_VIEWER,
+	json_decref(hcall(h, "GET", lf_pathf("%s?include_retired=maybe", qpath(sid, 0)), U_VIEWER,
 			  NULL, NULL, 422));
 	/* Questions of an archived study stay readable. */
 	json_decref(hcall(h, "DELETE", spath(other_sid), U_ANALYST, NULL, NULL, 204));
@@ -709,16 +698,18 @@ test_question_validation(void **state)
 	p = strcpy(malloc(strlen(p) + 1), p);
 	rival = lf_create(h, WS "/competitors", U_ANALYST, "{\"name\":\"Металл-Сервис\"}");
 	archived_rival = lf_create(h, WS "/competitors", U_ANALYST, "{\"name\":\"Бывший\"}");
-	json_decref(hcall(h, "DELETE", pathf(WS "/competitors/%lld", (long long)archived_rival),
+	json_decref(hcall(h, "DELETE", lf_pathf(WS "/competitors/%lld", (long long)archived_rival),
 			  U_ANALYST, NULL, NULL, 204));
 	retired_comp =
 	    lf_create(h, WS "/loyalty/components", U_ANALYST, "{\"name\":{\"ru\":\"Старое\"}}");
-	json_decref(hcall(h, "PATCH", pathf(WS "/loyalty/components/%lld", (long long)retired_comp),
+	json_decref(hcall(h, "PATCH",
+			  lf_pathf(WS "/loyalty/components/%lld", (long long)retired_comp),
 			  U_ANALYST, "{\"active\":false}", NULL, 200));
 	archived_stage =
 	    lf_create(h, WS "/journey/stages", U_ANALYST, "{\"name\":{\"ru\":\"Архивный этап\"}}");
-	json_decref(hcall(h, "PATCH", pathf(WS "/journey/stages/%lld", (long long)archived_stage),
-			  U_ANALYST, "{\"archived\":true}", NULL, 200));
+	json_decref(hcall(h, "PATCH",
+			  lf_pathf(WS "/journey/stages/%lld", (long long)archived_stage), U_ANALYST,
+			  "{\"archived\":true}", NULL, 200));
 	stage = first_stage(WS, U_VIEWER);
 
 	/* The flat fields and the text. */
@@ -950,12 +941,12 @@ test_question_validation(void **state)
 	assert_int_equal(lf_jint(j, "version"), 1);
 	json_decref(j);
 	/* A component retired after the question was made stays with it through other edits. */
-	json_decref(hcall(h, "PATCH", pathf(WS "/loyalty/components/%lld", (long long)terms),
+	json_decref(hcall(h, "PATCH", lf_pathf(WS "/loyalty/components/%lld", (long long)terms),
 			  U_ANALYST, "{\"active\":false}", NULL, 200));
 	j = hcall(h, "PATCH", qpath(sid, comp_q), U_ANALYST, "{\"required\":true}", NULL, 200);
 	assert_int_equal(lf_jint(j, "component_id"), terms);
 	json_decref(j);
-	json_decref(hcall(h, "PATCH", pathf(WS "/loyalty/components/%lld", (long long)terms),
+	json_decref(hcall(h, "PATCH", lf_pathf(WS "/loyalty/components/%lld", (long long)terms),
 			  U_ANALYST, "{\"active\":true}", NULL, 200));
 	free(long_text);
 	free((void *)p);
@@ -978,12 +969,12 @@ test_roles(void **state)
 				  NULL, 403));
 		json_decref(hcall(h, "PATCH", sp, u, "{\"status\":\"open\"}", NULL, 403));
 		json_decref(hcall(h, "DELETE", sp, u, NULL, NULL, 403));
-		json_decref(hcall(h, "POST", pathf("%s/restore", sp), u, NULL, NULL, 403));
+		json_decref(hcall(h, "POST", lf_pathf("%s/restore", sp), u, NULL, NULL, 403));
 		json_decref(hcall(h, "POST", qlist, u,
 				  "{\"kind\":\"text\",\"text\":{\"ru\":\"x\"}}", NULL, 403));
 		json_decref(hcall(h, "PATCH", qp, u, "{\"required\":true}", NULL, 403));
 		json_decref(
-		    hcall(h, "POST", pathf("%s/order", qlist), u, "{\"ids\":[]}", NULL, 403));
+		    hcall(h, "POST", lf_pathf("%s/order", qlist), u, "{\"ids\":[]}", NULL, 403));
 		json_decref(hcall(h, "GET", STUDIES, u, NULL, NULL, 200));
 		json_decref(hcall(h, "GET", sp, u, NULL, NULL, 200));
 		json_decref(hcall(h, "GET", qlist, u, NULL, NULL, 200));
@@ -1014,7 +1005,7 @@ test_foreign_ids(void **state)
 	foreign_study =
 	    lf_create(h, WS_OTHER "/studies", U_OTHER, "{\"name\":\"Чужие\",\"kind\":\"survey\"}");
 	foreign_q =
-	    lf_create(h, pathf(WS_OTHER "/studies/%lld/questions", (long long)foreign_study),
+	    lf_create(h, lf_pathf(WS_OTHER "/studies/%lld/questions", (long long)foreign_study),
 		      U_OTHER, "{\"kind\":\"recommend\",\"text\":{\"ru\":\"x\"}}");
 	foreign_rival =
 	    lf_create(h, WS_OTHER "/competitors", U_OTHER, "{\"name\":\"Чужой конкурент\"}");
@@ -1027,13 +1018,13 @@ test_foreign_ids(void **state)
 	json_decref(hcall(h, "GET", fp, U_OWNER, NULL, NULL, 404));
 	json_decref(hcall(h, "PATCH", fp, U_OWNER, "{\"status\":\"open\"}", NULL, 404));
 	json_decref(hcall(h, "DELETE", fp, U_OWNER, NULL, NULL, 404));
-	json_decref(hcall(h, "POST", pathf("%s/restore", fp), U_OWNER, NULL, NULL, 404));
+	json_decref(hcall(h, "POST", lf_pathf("%s/restore", fp), U_OWNER, NULL, NULL, 404));
 	json_decref(hcall(h, "GET", qpath(foreign_study, 0), U_OWNER, NULL, NULL, 404));
 	json_decref(hcall(h, "POST", qpath(foreign_study, 0), U_OWNER,
 			  "{\"kind\":\"text\",\"text\":{\"ru\":\"x\"}}", NULL, 404));
 	snprintf(body, sizeof(body), "{\"ids\":[%lld]}", (long long)foreign_q);
-	json_decref(
-	    hcall(h, "POST", pathf("%s/order", qpath(foreign_study, 0)), U_OWNER, body, NULL, 404));
+	json_decref(hcall(h, "POST", lf_pathf("%s/order", qpath(foreign_study, 0)), U_OWNER, body,
+			  NULL, 404));
 	json_decref(hcall(h, "GET", qpath(foreign_study, foreign_q), U_OWNER, NULL, NULL, 404));
 	json_decref(hcall(h, "PATCH", qpath(foreign_study, foreign_q), U_OWNER,
 			  "{\"required\":true}", NULL, 404));
@@ -1047,7 +1038,8 @@ test_foreign_ids(void **state)
 	json_decref(hcall(h, "GET", qpath(sid2, q), U_OWNER, NULL, NULL, 404));
 	/* An order naming another study's question. */
 	snprintf(body, sizeof(body), "{\"ids\":[%lld]}", (long long)q2);
-	lf_expect_pointer(h, "POST", pathf("%s/order", qpath(sid, 0)), U_OWNER, body, 422, "/ids");
+	lf_expect_pointer(h, "POST", lf_pathf("%s/order", qpath(sid, 0)), U_OWNER, body, 422,
+			  "/ids");
 	json_decref(hcall(h, "GET", spath(99999999), U_OWNER, NULL, NULL, 404));
 	json_decref(hcall(h, "GET", qpath(99999999, 0), U_OWNER, NULL, NULL, 404));
 	json_decref(hcall(h, "GET", STUDIES "/abc", U_OWNER, NULL, NULL, 404));
@@ -1070,15 +1062,15 @@ test_foreign_ids(void **state)
 	lf_expect_pointer(h, "PATCH", qpath(sid, q), U_ANALYST, body, 422, "/stage_id");
 
 	/* The foreign entries are untouched. */
-	j = hcall(h, "GET", pathf(WS_OTHER "/studies/%lld", (long long)foreign_study), U_OTHER,
+	j = hcall(h, "GET", lf_pathf(WS_OTHER "/studies/%lld", (long long)foreign_study), U_OTHER,
 		  NULL, NULL, 200);
 	assert_int_equal(lf_jint(j, "version"), 1);
 	assert_int_equal(lf_jint(j, "questions"), 1);
 	assert_true(json_is_null(json_object_get(j, "archived_at")));
 	json_decref(j);
 	j = hcall(h, "GET",
-		  pathf(WS_OTHER "/studies/%lld/questions/%lld", (long long)foreign_study,
-			(long long)foreign_q),
+		  lf_pathf(WS_OTHER "/studies/%lld/questions/%lld", (long long)foreign_study,
+			   (long long)foreign_q),
 		  U_OTHER, NULL, NULL, 200);
 	assert_int_equal(lf_jint(j, "version"), 1);
 	json_decref(j);
