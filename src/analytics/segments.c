@@ -3,6 +3,15 @@
  * choice of k by silhouette (see segments.h). k-means runs on a row-major
  * copy of the fit set; the refinement over all rows and the profiles read the
  * caller's columns directly, so no copy of the whole data is made.
+ *
+ * Lloyd's assignment step is Hamerly's: each row keeps a lower bound on its
+ * distance to every centre but its own, lowered by the centres' moves; while
+ * the exact squared distance to its own centre is below the bound's square
+ * (with a relative slack that covers every rounding of the bounds and of
+ * dist2), no other centre can be as near, so the row keeps its centre without
+ * the other k − 1 distances. Rows that fail the test are compared with every
+ * centre exactly as before, so the labels, the sums (still accumulated row by
+ * row in order) and the inertia are bit-identical to plain Lloyd's.
  */
 #include "analytics/segments.h"
 
@@ -124,6 +133,16 @@ src_row(const struct km_src *s, size_t i, double *tmp)
 	return tmp;
 }
 
+/*
+ * Relative slack of the bounds: far above the relative rounding error of dist2
+ * (below (SEGMENTS_MAX_DIMS + 3) · 2⁻⁵³), of sqrt and of the bound updates.
+ */
+#define KM_SLACK 1e-9
+/* A lower bound at most this small is not trusted (squares near underflow). */
+#define KM_TINY 1e-100
+/* Rows per block of the pass that counts the complete rows. */
+#define KM_BLOCK 256
+
 /* Σ_j (a_j − b_j)², summed in order of j. */
 static double
 dist2(const double *a, const double *b, size_t p)
@@ -139,69 +158,160 @@ dist2(const double *a, const double *b, size_t p)
 }
 
 /*
+ * How far the centres moved since the rows' lower bounds were taken (upper
+ * bounds): the largest move far, by centre who (−1: none), and the largest
+ * move of the other centres next.
+ */
+struct km_move {
+	double far, next;
+	int32_t who;
+};
+
+/*
+ * The nearest of the k centres (k × p, row-major) to z, the lowest index on a
+ * tie, its squared distance into *bd; when lb is not NULL, a lower bound on
+ * the distance to every other centre into *lb.
+ */
+static int32_t
+km_nearest(const double *z, const double *centre, size_t k, size_t p, double *lb, double *bd)
+{
+	double b = dist2(z, centre, p), second = INFINITY;
+	int32_t best = 0;
+
+	for (size_t c = 1; c < k; c++) {
+		double d = dist2(z, centre + c * p, p);
+
+		if (d < b) {
+			second = b;
+			b = d;
+			best = (int32_t)c;
+		} else if (d < second) {
+			second = d;
+		}
+	}
+	if (lb)
+		*lb = sqrt(second) * (1 - KM_SLACK);
+	*bd = b;
+	return best;
+}
+
+/*
+ * True when row z, labelled a (−1: none yet) with the lower bound *lb taken
+ * before the centres moved by *mv, is provably still nearest to centre a (all
+ * others strictly farther in dist2 as computed): then its squared distance to
+ * a is in *bd and *lb is the lowered bound.
+ */
+static bool
+km_keep(const double *z, const double *centre, size_t p, int32_t a, double *lb,
+	const struct km_move *mv, double *bd)
+{
+	double l;
+
+	if (a < 0)
+		return false;
+	l = *lb - (a == mv->who ? mv->next : mv->far);
+	if (!(l > KM_TINY))
+		return false;
+	l *= 1 - KM_SLACK;
+	*lb = l;
+	*bd = dist2(z, centre + (size_t)a * p, p);
+	return *bd < l * l * (1 - KM_SLACK);
+}
+
+/*
  * Assigns each row of s to its nearest of the k centres (k × p, row-major;
  * the lowest index on a tie) into label, summing each cluster's rows into
  * sum (k × p) and counting them into cnt; *inertia gets Σ squared distances.
+ * With lb (a bound per complete row, in order) the rows whose bounds after
+ * the moves *mv prove their label are not compared with the other centres,
+ * and lb is kept up to date; lb NULL compares every row with every centre.
  * Returns how many labels changed.
  */
 static size_t
-km_assign(const struct km_src *s, size_t k, const double *centre, int32_t *label, double *sum,
-	  size_t *cnt, double *inertia)
+km_assign(const struct km_src *s, size_t k, const double *centre, int32_t *label, double *lb,
+	  const struct km_move *mv, double *sum, size_t *cnt, double *inertia)
 {
 	double tmp[SEGMENTS_MAX_DIMS], in = 0;
-	size_t p = s->p, changed = 0;
+	size_t p = s->p, changed = 0, o = 0;
 
 	memset(sum, 0, k * p * sizeof(*sum));
 	memset(cnt, 0, k * sizeof(*cnt));
 	for (size_t i = 0; i < s->n; i++) {
 		const double *z = src_row(s, i, tmp);
 		double bd;
-		int32_t best = 0;
+		int32_t best;
 
 		if (!z)
 			continue;
-		bd = dist2(z, centre, p);
-		for (size_t c = 1; c < k; c++) {
-			double d = dist2(z, centre + c * p, p);
-
-			if (d < bd) {
-				bd = d;
-				best = (int32_t)c;
-			}
-		}
+		if (lb && km_keep(z, centre, p, label[i], lb + o, mv, &bd))
+			best = label[i];
+		else
+			best = km_nearest(z, centre, k, p, lb ? lb + o : NULL, &bd);
+		o++;
 		changed += label[i] != best;
 		label[i] = best;
 		in += bd;
 		cnt[best]++;
 		for (size_t j = 0; j < p; j++)
-			sum[best * p + j] += z[j];
+			sum[(size_t)best * p + j] += z[j];
 	}
 	*inertia = in;
 	return changed;
 }
 
 /*
+ * Moves each of the k centres (k × p) with rows to the mean of its rows
+ * (sum / cnt), recording into *mv upper bounds on the moves.
+ */
+static void
+km_move(double *centre, const double *sum, const size_t *cnt, size_t k, size_t p,
+	struct km_move *mv)
+{
+	double now[SEGMENTS_MAX_DIMS];
+
+	*mv = (struct km_move){.far = 0, .next = 0, .who = -1};
+	for (size_t c = 0; c < k; c++) {
+		double d;
+
+		if (!cnt[c])
+			continue;
+		for (size_t j = 0; j < p; j++)
+			now[j] = sum[c * p + j] / (double)cnt[c];
+		d = sqrt(dist2(centre + c * p, now, p)) * (1 + KM_SLACK);
+		memcpy(centre + c * p, now, p * sizeof(*now));
+		if (d > mv->far) {
+			mv->next = mv->far;
+			mv->far = d;
+			mv->who = (int32_t)c;
+		} else if (d > mv->next) {
+			mv->next = d;
+		}
+	}
+}
+
+/*
  * Lloyd's algorithm over the rows of s from the k centres (in/out), labels
  * into label[0..s->n) (−1 for skipped rows): until no label changes or
  * SEGMENTS_MAX_ITER iterations, then a last assignment to the final centres.
- * Returns the iterations; *inertia as km_assign.
+ * lb holds a double of scratch per complete row of s. Returns the
+ * iterations; *inertia as km_assign.
  */
 static size_t
-km_lloyd(const struct km_src *s, size_t k, double *centre, int32_t *label, double *inertia)
+km_lloyd(const struct km_src *s, size_t k, double *centre, int32_t *label, double *lb,
+	 double *inertia)
 {
 	double sum[SEGMENTS_K_MAX * SEGMENTS_MAX_DIMS];
-	size_t cnt[SEGMENTS_K_MAX], p = s->p, it;
+	size_t cnt[SEGMENTS_K_MAX], it;
+	struct km_move mv = {.far = 0, .next = 0, .who = -1};
 
 	for (size_t i = 0; i < s->n; i++)
 		label[i] = -1;
 	for (it = 0; it < SEGMENTS_MAX_ITER; it++) {
-		if (km_assign(s, k, centre, label, sum, cnt, inertia) == 0)
+		if (km_assign(s, k, centre, label, lb, &mv, sum, cnt, inertia) == 0)
 			return it + 1;
-		for (size_t c = 0; c < k; c++)
-			for (size_t j = 0; cnt[c] && j < p; j++)
-				centre[c * p + j] = sum[c * p + j] / (double)cnt[c];
+		km_move(centre, sum, cnt, k, s->p, &mv);
 	}
-	km_assign(s, k, centre, label, sum, cnt, inertia);
+	km_assign(s, k, centre, label, lb, &mv, sum, cnt, inertia);
 	return it;
 }
 
@@ -263,50 +373,70 @@ km_seed(const double *buf, size_t m, size_t p, size_t k, uint64_t *st, double *d
 }
 
 /*
- * The mean silhouette of rows sel(t) = ⌊t·m / s⌋, t < s, of the fit set buf
- * (m rows, p columns) labelled label[0..m) into k clusters; acc holds s × k
- * doubles of scratch. NAN when fewer than two clusters occur among them.
+ * The mean silhouettes of nl labellings of the s rows of sbuf (row-major, p
+ * columns) at once, in one pass over the pairs: labelling q is slab[q·s ..
+ * q·s + s) into kq[q] clusters, its mean into res[q] (NAN when fewer than
+ * two clusters occur in it). Each labelling's sums are accumulated in the
+ * order of the pairs, as for it alone. acc holds s × Σ kq doubles of scratch.
  */
-static double
-km_silhouette(const double *buf, size_t m, size_t p, const int32_t *label, size_t k, size_t s,
-	      double *acc)
+static void
+km_silhouette(const double *sbuf, size_t s, size_t p, size_t nl, const int32_t *slab,
+	      const size_t *kq, double *acc, double *res)
 {
-	size_t cnt[SEGMENTS_K_MAX] = {0}, present = 0;
-	double total = 0;
+	double *aq[SEGMENTS_K_MAX];
+	size_t cnt[SEGMENTS_K_MAX][SEGMENTS_K_MAX] = {{0}}, used = 0, live[SEGMENTS_K_MAX],
+	       nlive = 0;
 
-	memset(acc, 0, s * k * sizeof(*acc));
-	for (size_t t = 0; t < s; t++)
-		cnt[label[t * m / s]]++;
-	for (size_t c = 0; c < k; c++)
-		present += cnt[c] > 0;
-	if (present < 2)
-		return NAN;
+	for (size_t q = 0; q < nl; q++) {
+		size_t present = 0;
+
+		aq[q] = acc + used;
+		used += s * kq[q];
+		for (size_t t = 0; t < s; t++)
+			cnt[q][(size_t)slab[q * s + t]]++;
+		for (size_t c = 0; c < kq[q]; c++)
+			present += cnt[q][c] > 0;
+		res[q] = NAN;
+		if (present >= 2)
+			live[nlive++] = q;
+	}
+	memset(acc, 0, used * sizeof(*acc));
 	for (size_t t = 0; t < s; t++) {
-		size_t i = t * m / s;
-
 		for (size_t u = t + 1; u < s; u++) {
-			size_t j = u * m / s;
-			double d = sqrt(dist2(buf + i * p, buf + j * p, p));
+			double d = sqrt(dist2(sbuf + t * p, sbuf + u * p, p));
 
-			acc[t * k + (size_t)label[j]] += d;
-			acc[u * k + (size_t)label[i]] += d;
+			for (size_t v = 0; v < nlive; v++) {
+				size_t q = live[v], k = kq[q];
+				const int32_t *lab = slab + q * s;
+
+				aq[q][t * k + (size_t)lab[u]] += d;
+				aq[q][u * k + (size_t)lab[t]] += d;
+			}
 		}
 	}
-	for (size_t t = 0; t < s; t++) {
-		size_t own = (size_t)label[t * m / s];
-		double a, b = INFINITY;
+	for (size_t v = 0; v < nlive; v++) {
+		size_t q = live[v], k = kq[q];
+		double total = 0;
 
-		if (cnt[own] < 2)
-			continue;
-		a = acc[t * k + own] / (double)(cnt[own] - 1);
-		for (size_t c = 0; c < k; c++)
-			if (c != own && cnt[c])
-				b = fmin(b, acc[t * k + c] / (double)cnt[c]);
-		if (fmax(a, b) > 0)
-			total += (b - a) / fmax(a, b);
+		for (size_t t = 0; t < s; t++) {
+			size_t own = (size_t)slab[q * s + t];
+			double a, b = INFINITY;
+
+			if (cnt[q][own] < 2)
+				continue;
+			a = aq[q][t * k + own] / (double)(cnt[q][own] - 1);
+			for (size_t c = 0; c < k; c++)
+				if (c != own && cnt[q][c])
+					b = fmin(b, aq[q][t * k + c] / (double)cnt[q][c]);
+			if (fmax(a, b) > 0)
+				total += (b - a) / fmax(a, b);
+		}
+		res[q] = total / (double)s;
 	}
-	return total / (double)s;
 }
+
+/* The number of values of k tried at most. */
+#define KM_NK (SEGMENTS_K_MAX - SEGMENTS_K_MIN + 1)
 
 /* Scratch of one clustering, owned by segments_kmeans. */
 struct km_work {
@@ -314,7 +444,10 @@ struct km_work {
 	size_t *idx;	/* the caller's row of each fit row */
 	int32_t *label; /* fit set labels */
 	double *d2;	/* k-means++ D² */
-	double *sil;	/* silhouette sums, s × SEGMENTS_K_MAX */
+	double *lb;	/* Hamerly's lower bounds, one per complete row */
+	double *sbuf;	/* the silhouette sample, s × p */
+	int32_t *slab;	/* its labels, KM_NK × s */
+	double *sil;	/* silhouette sums, s × Σ k */
 	size_t m, p, s; /* fit rows, columns, silhouette rows */
 };
 
@@ -345,12 +478,20 @@ km_fit(struct km_work *w, size_t k, uint64_t seed, size_t restarts, struct km_ru
 	for (size_t r = 0; r < restarts; r++) {
 		if (!km_seed(w->buf, w->m, w->p, k, &st, w->d2, run.pick, run.centre))
 			return false;
-		run.iterations = km_lloyd(&src, k, run.centre, w->label, &run.inertia);
+		run.iterations = km_lloyd(&src, k, run.centre, w->label, w->lb, &run.inertia);
 		if (best->k == 0 || run.inertia < best->inertia)
 			*best = run;
 	}
-	km_assign(&src, k, best->centre, w->label, sum, cnt, &best->inertia);
+	km_assign(&src, k, best->centre, w->label, NULL, NULL, sum, cnt, &best->inertia);
 	return true;
+}
+
+/* The labels of the silhouette sample rows of w's fit set into w->slab + q · w->s. */
+static void
+km_sample_labels(struct km_work *w, size_t q)
+{
+	for (size_t t = 0; t < w->s; t++)
+		w->slab[q * w->s + t] = w->label[t * w->m / w->s];
 }
 
 /* Frees the scratch of w. */
@@ -361,12 +502,15 @@ km_work_free(struct km_work *w)
 	free(w->idx);
 	free(w->label);
 	free(w->d2);
+	free(w->lb);
+	free(w->sbuf);
+	free(w->slab);
 	free(w->sil);
 }
 
 /*
  * Builds the fit set of w (w->m rows of the nc complete ones, evenly spaced)
- * from the columns of src.
+ * and its silhouette sample of s rows from the columns of src.
  * Errors: ADV_ENOMEM.
  */
 static enum adv_err
@@ -382,8 +526,12 @@ km_work_init(struct km_work *w, const struct km_src *src, size_t nc, size_t s,
 	w->idx = malloc(m * sizeof(*w->idx));
 	w->label = malloc(m * sizeof(*w->label));
 	w->d2 = malloc(m * sizeof(*w->d2));
-	w->sil = malloc(s * SEGMENTS_K_MAX * sizeof(*w->sil));
-	if (!w->buf || !w->idx || !w->label || !w->d2 || !w->sil) {
+	w->lb = malloc(nc * sizeof(*w->lb));
+	w->sbuf = malloc(s * p * sizeof(*w->sbuf));
+	w->slab = malloc(s * KM_NK * sizeof(*w->slab));
+	w->sil = malloc(s * KM_NK * (SEGMENTS_K_MIN + SEGMENTS_K_MAX) / 2 * sizeof(*w->sil));
+	if (!w->buf || !w->idx || !w->label || !w->d2 || !w->lb || !w->sbuf || !w->slab ||
+	    !w->sil) {
 		rc = adv_fail(eb, ADV_ENOMEM, NULL, "no memory for k-means");
 		goto out;
 	}
@@ -396,6 +544,53 @@ km_work_init(struct km_work *w, const struct km_src *src, size_t nc, size_t s,
 			continue;
 		memcpy(w->buf + t * p, z, p * sizeof(*z));
 		w->idx[t++] = i;
+	}
+	for (size_t u = 0; u < s; u++)
+		memcpy(w->sbuf + u * p, w->buf + u * m / s * p, p * sizeof(*w->sbuf));
+out:
+	return rc;
+}
+
+/* True when row i of the p columns holds an infinite value. */
+static bool
+km_row_infinite(const double *const *col, size_t p, size_t i)
+{
+	for (size_t j = 0; j < p; j++)
+		if (isinf(col[j][i]))
+			return true;
+	return false;
+}
+
+/*
+ * The number of complete rows of the p columns (n rows) into *nc, block by
+ * block (x · 0 is 0 for a finite x, NAN for NAN or ±inf).
+ * Errors: ADV_EINVAL for an infinite value (eb names the first row).
+ */
+static enum adv_err
+km_count(const double *const *col, size_t p, size_t n, size_t *nc, struct adv_errbuf *eb)
+{
+	enum adv_err rc = ADV_OK;
+
+	*nc = 0;
+	for (size_t start = 0; start < n; start += KM_BLOCK) {
+		size_t len = n - start < KM_BLOCK ? n - start : KM_BLOCK;
+		double t[KM_BLOCK] = {0};
+
+		for (size_t j = 0; j < p; j++) {
+			const double *x = col[j] + start;
+
+			for (size_t i = 0; i < len; i++)
+				t[i] += x[i] * 0.0;
+		}
+		for (size_t i = 0; i < len; i++) {
+			if (t[i] == 0) {
+				(*nc)++;
+			} else if (km_row_infinite(col, p, start + i)) {
+				rc = adv_fail(eb, ADV_EINVAL, "value",
+					      "an infinite value at row %zu", start + i);
+				goto out;
+			}
+		}
 	}
 out:
 	return rc;
@@ -445,15 +640,16 @@ segments_kmeans(const double *const *col, size_t p, size_t n,
 		const struct segments_kmeans_params *prm, int32_t *label,
 		struct segments_kmeans_result *out, struct adv_errbuf *eb)
 {
-	double mean[SEGMENTS_MAX_DIMS], inv[SEGMENTS_MAX_DIMS];
+	double mean[SEGMENTS_MAX_DIMS], inv[SEGMENTS_MAX_DIMS], sil_k[KM_NK];
 	struct km_work w = {0};
 	struct km_src all = {.col = col, .n = n, .p = p, .mean = mean, .inv = inv};
-	struct km_run best = {0}, run;
+	struct km_run runs[KM_NK], *best = NULL;
 	struct moments mo;
 	size_t restarts = prm->restarts ? prm->restarts : SEGMENTS_RESTARTS;
 	size_t fit = prm->fit_sample ? prm->fit_sample : SEGMENTS_FIT_SAMPLE;
 	size_t sil = prm->sil_sample ? prm->sil_sample : SEGMENTS_SIL_SAMPLE;
 	size_t k_lo = prm->k ? prm->k : SEGMENTS_K_MIN, k_hi = prm->k ? prm->k : SEGMENTS_K_MAX;
+	size_t nc = 0, nk = 0, kq[KM_NK] = {0};
 	double best_sil = NAN;
 	enum adv_err rc;
 
@@ -461,54 +657,65 @@ segments_kmeans(const double *const *col, size_t p, size_t n,
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		label[i] = -1;
-	if ((rc = moments_compute(col, p, n, &mo, eb)) != ADV_OK)
+	if (prm->standardise)
+		rc = moments_compute(col, p, n, &mo, eb);
+	else
+		rc = km_count(col, p, n, &nc, eb);
+	if (rc != ADV_OK)
 		goto out;
+	if (prm->standardise)
+		nc = mo.n;
 	memset(out, 0, sizeof(*out));
-	out->n = mo.n;
-	out->small = mo.n < ANALYTICS_SMALL_N;
+	out->n = nc;
+	out->small = nc < ANALYTICS_SMALL_N;
 	out->p = p;
 	out->inertia = out->silhouette = NAN;
 	for (size_t k = 0; k <= SEGMENTS_K_MAX; k++)
 		out->silhouette_by_k[k] = NAN;
 	for (size_t j = 0; j < p; j++) {
-		double sd = mo.n ? sqrt(moments_m2(&mo, j, j) / (double)mo.n) : 0;
+		double sd = prm->standardise && nc ? sqrt(moments_m2(&mo, j, j) / (double)nc) : 0;
 
 		mean[j] = prm->standardise ? mo.mean[j] : 0;
-		inv[j] = prm->standardise && sd > 0 ? 1 / sd : 1;
+		inv[j] = sd > 0 ? 1 / sd : 1;
 	}
 	w.p = p;
-	w.m = mo.n < fit ? mo.n : fit;
+	w.m = nc < fit ? nc : fit;
 	out->fit_n = w.m;
 	out->sil_n = w.m < sil ? w.m : sil;
-	if (mo.n == 0 || mo.n < (prm->k ? prm->k : 3)) {
-		out->status = mo.n ? ANALYTICS_TOO_FEW : ANALYTICS_EMPTY;
+	if (nc == 0 || nc < (prm->k ? prm->k : 3)) {
+		out->status = nc ? ANALYTICS_TOO_FEW : ANALYTICS_EMPTY;
 		goto out;
 	}
-	if ((rc = km_work_init(&w, &all, mo.n, out->sil_n, eb)) != ADV_OK)
+	if ((rc = km_work_init(&w, &all, nc, out->sil_n, eb)) != ADV_OK)
 		goto out;
 	if (!prm->k && k_hi > w.m - 1)
 		k_hi = w.m - 1;
 	for (size_t k = k_lo; k <= k_hi; k++) {
-		double s;
-
-		if (!km_fit(&w, k, prm->seed, restarts, &run))
+		if (!km_fit(&w, k, prm->seed, restarts, &runs[nk]))
 			break;
-		s = km_silhouette(w.buf, w.m, p, w.label, k, w.s, w.sil);
-		out->silhouette_by_k[k] = s;
-		if (best.k == 0 || (isnan(best_sil) ? !isnan(s) : s > best_sil)) {
-			best = run;
+		km_sample_labels(&w, nk);
+		kq[nk++] = k;
+	}
+	if (nk > 0)
+		km_silhouette(w.sbuf, w.s, p, nk, w.slab, kq, w.sil, sil_k);
+	for (size_t q = 0; q < nk; q++) {
+		double s = sil_k[q];
+
+		out->silhouette_by_k[kq[q]] = s;
+		if (!best || (isnan(best_sil) ? !isnan(s) : s > best_sil)) {
+			best = &runs[q];
 			best_sil = s;
 		}
 	}
-	if (best.k == 0) {
+	if (!best) {
 		out->status = ANALYTICS_NO_VARIANCE;
 		goto out;
 	}
-	out->k = best.k;
-	for (size_t c = 0; c < best.k; c++)
-		out->init_row[c] = w.idx[best.pick[c]];
-	if (w.m < mo.n) {
-		out->iterations = km_lloyd(&all, best.k, best.centre, label, &out->inertia);
+	out->k = best->k;
+	for (size_t c = 0; c < best->k; c++)
+		out->init_row[c] = w.idx[best->pick[c]];
+	if (w.m < nc) {
+		out->iterations = km_lloyd(&all, best->k, best->centre, label, w.lb, &out->inertia);
 		for (size_t t = 0; t < w.m; t++)
 			w.label[t] = label[w.idx[t]];
 	} else {
@@ -516,12 +723,14 @@ segments_kmeans(const double *const *col, size_t p, size_t n,
 		double sum[SEGMENTS_K_MAX * SEGMENTS_MAX_DIMS];
 		size_t cnt[SEGMENTS_K_MAX];
 
-		km_assign(&src, best.k, best.centre, w.label, sum, cnt, &out->inertia);
-		out->iterations = best.iterations;
+		km_assign(&src, best->k, best->centre, w.label, NULL, NULL, sum, cnt,
+			  &out->inertia);
+		out->iterations = best->iterations;
 		for (size_t t = 0; t < w.m; t++)
 			label[w.idx[t]] = w.label[t];
 	}
-	out->silhouette = km_silhouette(w.buf, w.m, p, w.label, best.k, w.s, w.sil);
+	km_sample_labels(&w, 0);
+	km_silhouette(w.sbuf, w.s, p, 1, w.slab, &best->k, w.sil, &out->silhouette);
 	km_profiles(col, p, n, label, out);
 	out->status = ANALYTICS_OK;
 out:

@@ -164,7 +164,8 @@ struct segments_kmeans_result {
  * doubles of the caller's, NAN = missing) into *out, and each row's cluster
  * into the caller's label[0..n) (−1 for a dropped row, or for every row
  * unless OK). Allocates scratch of about fit_sample × (p + 3) + sil_sample ×
- * SEGMENTS_K_MAX doubles, freed before it returns; no copy of all rows.
+ * (p + 35) doubles, and one double (a distance bound) per complete row,
+ * freed before it returns; no copy of all rows.
  * Time: the restarts and the silhouettes run on the fit set; the moments
  * (for the standardisation), the refinement and the profiles are passes over
  * all rows.
