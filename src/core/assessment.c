@@ -930,12 +930,14 @@ check_contact(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t account
 
 /*
  * The one write path: prev NULL creates, else stores the version after prev.
- * The caller holds the write scope.
+ * The caller holds the write scope. With read_back, *out is the stored
+ * version as read back (author names, components); without it, *out is what
+ * was written (ids, version and content; no author names).
  */
 static enum adv_err
 write_version(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor, int64_t account_id,
 	      const struct catview *cat, const struct assessment *prev, const struct assessment *in,
-	      struct assessment *out, struct adv_errbuf *eb)
+	      bool read_back, struct assessment *out, struct adv_errbuf *eb)
 {
 	json_t *before = NULL, *after = NULL, *changes = NULL;
 	char now[CLOCK_TEXT_MAX];
@@ -969,7 +971,7 @@ write_version(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor, 
 	    (rc = store_version(c, ws_id, actor, account_id, now, &x)) != ADV_OK ||
 	    (rc = audit_write(c, ws_id, actor, "assessment", x.id, account_id,
 			      prev ? "update" : "create", changes)) != ADV_OK ||
-	    (rc = fill_author(c, a, ws_id, account_id, cat, &x)) != ADV_OK)
+	    (read_back && (rc = fill_author(c, a, ws_id, account_id, cat, &x)) != ADV_OK))
 		goto out;
 	*out = x;
 out:
@@ -999,10 +1001,29 @@ assessment_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t act
 	}
 	if ((rc = catview_read(c, a, ws_id, &cat)) != ADV_OK)
 		goto out;
-	rc = write_version(c, a, ws_id, actor, account_id, &cat, NULL, in, out, eb);
+	rc = write_version(c, a, ws_id, actor, account_id, &cat, NULL, in, true, out, eb);
 out:
 	if (began)
 		rc = tx_end(c, &t, rc);
+	return rc;
+}
+
+enum adv_err
+assessment_create_in(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
+		     int64_t account_id, const struct catview *cat, const struct assessment *in,
+		     int64_t *id, struct adv_errbuf *eb)
+{
+	struct assessment out;
+	enum adv_err rc;
+
+	if ((rc = account_exists(c, ws_id, account_id)) != ADV_OK) {
+		if (rc == ADV_ENOTFOUND)
+			adv_fail(eb, rc, NULL, "no such account: %lld", (long long)account_id);
+		return rc;
+	}
+	if ((rc = write_version(c, a, ws_id, actor, account_id, cat, NULL, in, false, &out, eb)) ==
+	    ADV_OK)
+		*id = out.id;
 	return rc;
 }
 
@@ -1034,7 +1055,7 @@ assessment_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t act
 			      (long long)cur.version, (long long)expect_version);
 		goto out;
 	}
-	rc = write_version(c, a, ws_id, actor, account_id, &cat, &cur, in, out, eb);
+	rc = write_version(c, a, ws_id, actor, account_id, &cat, &cur, in, true, out, eb);
 out:
 	if (began)
 		rc = tx_end(c, &t, rc);

@@ -27,6 +27,8 @@
 #include "util/arena.h"
 #include "util/err.h"
 
+struct catview; /* core/loyalty_model.h */
+
 #define ASSESSMENT_PERSON_MAX	   300	 /* characters */
 #define ASSESSMENT_SUMMARY_MAX	   10000 /* characters */
 #define ASSESSMENT_COMMENT_MAX	   2000	 /* characters of a component's comment */
@@ -111,6 +113,18 @@ enum assessment_source assessment_source_parse(const char *s);
 enum adv_err assessment_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 			       int64_t account_id, const struct assessment *in,
 			       struct assessment *out, struct adv_errbuf *eb);
+
+/*
+ * assessment_create for a caller that writes many (an import): cat is the
+ * workspace's catalogue the caller read (catview_read) in the transaction it
+ * holds open, and *id gets the new assessment's id instead of the stored
+ * assessment being read back. The same checks, rows and audit entry as
+ * assessment_create, but no write scope of its own: on an error, part of it
+ * may be written, and the caller must roll back its transaction or savepoint.
+ */
+enum adv_err assessment_create_in(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
+				  int64_t account_id, const struct catview *cat,
+				  const struct assessment *in, int64_t *id, struct adv_errbuf *eb);
 
 /*
  * Replaces assessment id (a series id) of account_id by in as a new version

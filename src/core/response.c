@@ -503,7 +503,8 @@ response_fields(const struct response *x)
  * Stores or corrects the assessment of submitted response x (answers keyed
  * by id) as actor: a new one when x has none, else a new version of it.
  * Sets x->assessment_id. A response that holds nothing for an assessment
- * makes none (and leaves an existing one as it is).
+ * makes none (and leaves an existing one as it is). The caller holds the
+ * write scope, in which ctx was loaded (its catalogue serves the new one).
  */
 static enum adv_err
 assessment_sync(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
@@ -519,10 +520,10 @@ assessment_sync(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor
 	if ((rc = response_assessment(a, ctx, answers, x, &in, &any)) != ADV_OK || !any)
 		return rc;
 	if (x->assessment_id == 0)
-		rc = assessment_create(c, a, ws_id, actor, x->account_id, &in, &out, eb);
-	else
-		rc = assessment_update(c, a, ws_id, actor, x->account_id, x->assessment_id, 0, &in,
-				       &out, eb);
+		return assessment_create_in(c, a, ws_id, actor, x->account_id, &ctx->cat, &in,
+					    &x->assessment_id, eb);
+	rc = assessment_update(c, a, ws_id, actor, x->account_id, x->assessment_id, 0, &in, &out,
+			       eb);
 	if (rc == ADV_OK)
 		x->assessment_id = out.id;
 	return rc;
@@ -539,12 +540,20 @@ answers_text(struct arena *a, json_t *answers, const char **out)
 	return *out ? ADV_OK : ADV_ENOMEM;
 }
 
-enum adv_err
-response_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor, int64_t study_id,
-		const struct response *in, uint32_t mask, struct response *out,
-		struct adv_errbuf *eb)
+/*
+ * The body of response_create and response_create_in, in its own write
+ * scope: ctx is the study's context when the caller loaded it (else it is
+ * loaded here, ADV_ENOTFOUND when the study is not the workspace's); *id
+ * gets the new response's id, and *out (unless NULL) the stored row read
+ * back.
+ */
+static enum adv_err
+create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor, int64_t study_id,
+       const struct response_context *given, const struct response *in, uint32_t mask, int64_t *id,
+       struct response *out, struct adv_errbuf *eb)
 {
-	struct response_context ctx;
+	struct response_context loaded;
+	const struct response_context *ctx = given;
 	struct response x = {0};
 	char now[CLOCK_TEXT_MAX];
 	json_t *answers = NULL, *after = NULL;
@@ -575,17 +584,20 @@ response_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
 		goto out;
 	began = true;
-	if ((rc = response_context_load(c, a, ws_id, study_id, &ctx)) != ADV_OK)
-		goto out;
-	if ((x.channel == RC_LINK || x.channel == RC_ANONYMOUS) && ctx.status != STUDY_OPEN) {
+	if (ctx == NULL) {
+		if ((rc = response_context_load(c, a, ws_id, study_id, &loaded)) != ADV_OK)
+			goto out;
+		ctx = &loaded;
+	}
+	if ((x.channel == RC_LINK || x.channel == RC_ANONYMOUS) && ctx->status != STUDY_OPEN) {
 		rc = adv_fail(eb, ADV_ECONFLICT, "/study_id", "the study is not open for answers");
 		goto out;
 	}
 	if ((rc = respondent_check(c, ws_id, &x, eb)) != ADV_OK ||
 	    (rc = key_free(c, ws_id, study_id, 0, x.respondent_key, eb)) != ADV_OK ||
-	    (rc = response_answers_check(&ctx, NULL, in->answers_in, x.status == RS_SUBMITTED,
+	    (rc = response_answers_check(ctx, NULL, in->answers_in, x.status == RS_SUBMITTED,
 					 &answers, eb)) != ADV_OK ||
-	    (rc = assessment_sync(c, a, ws_id, actor, &ctx, answers, &x, eb)) != ADV_OK ||
+	    (rc = assessment_sync(c, a, ws_id, actor, ctx, answers, &x, eb)) != ADV_OK ||
 	    (rc = answers_text(a, answers, &x.answers)) != ADV_OK)
 		goto out;
 	if ((rc = db_prepare(c, &sql_insert, &st)) != ADV_OK)
@@ -619,15 +631,33 @@ response_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor
 	if ((rc = audit_write(c, ws_id, actor, "response", x.id, x.account_id, "create", after)) !=
 	    ADV_OK)
 		goto out;
-	x.version = 1;
-	x.created_at = x.updated_at = arena_strdup(a, now);
-	rc = response_get(c, a, ws_id, study_id, x.id, out);
+	*id = x.id;
+	if (out != NULL)
+		rc = response_get(c, a, ws_id, study_id, x.id, out);
 out:
 	if (began)
 		rc = tx_end(c, &t, rc);
 	json_decref(answers);
 	json_decref(after);
 	return rc;
+}
+
+enum adv_err
+response_create(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor, int64_t study_id,
+		const struct response *in, uint32_t mask, struct response *out,
+		struct adv_errbuf *eb)
+{
+	int64_t id;
+
+	return create(c, a, ws_id, actor, study_id, NULL, in, mask, &id, out, eb);
+}
+
+enum adv_err
+response_create_in(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
+		   const struct response_context *ctx, const struct response *in, uint32_t mask,
+		   int64_t *id, struct adv_errbuf *eb)
+{
+	return create(c, a, ws_id, actor, ctx->study_id, ctx, in, mask, id, NULL, eb);
 }
 
 /* Loads response id of study_id for a write at expect_version (0 = any): 404 and 412. */

@@ -170,6 +170,18 @@ enum adv_err response_create(struct db_conn *c, struct arena *a, int64_t ws_id, 
 			     struct response *out, struct adv_errbuf *eb);
 
 /*
+ * response_create for a caller that writes many (an import): ctx is the
+ * study's context the caller loaded (response_context_load) in the
+ * transaction it holds open, so the study is not read again, and *id gets
+ * the new response's id instead of the stored row being read back. The same
+ * checks, rows and audit entries as response_create, in a savepoint of the
+ * caller's transaction.
+ */
+enum adv_err response_create_in(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
+				const struct response_context *ctx, const struct response *in,
+				uint32_t mask, int64_t *id, struct adv_errbuf *eb);
+
+/*
  * Applies the fields in mask of patch to response id of study_id when its
  * version is expect_version (0 = any): answers are merged by code (null
  * removes one), status may go from draft to submitted (not back:

@@ -2,9 +2,9 @@
  * response_import.c — the responses import (see response_io.h): the run
  * (transaction, report, the CSV reader), the header's mapping of columns to
  * questions and fixed names, and each row's turn into a submitted response
- * through response_create() or, for a respondent_id the study has,
- * response_update(). A .sav file is read by core/response_sav.c into the
- * same two calls.
+ * through response_create_in() (the study's context loaded once per
+ * import) or, for a respondent_id the study has, response_update(). A .sav file is read by
+ * core/response_sav.c into the same two calls.
  */
 #include <string.h>
 
@@ -656,8 +656,8 @@ rio_write(struct rio_import *im, size_t line, struct rio_parsed *r)
 		in.channel = RC_IMPORT;
 		in.respondent_key = key;
 		mask |= RF_BIT(RF_STATUS) | (key != NULL ? RF_BIT(RF_RESPONDENT_KEY) : 0);
-		rc = response_create(run->c, &run->row, run->ws_id, run->o->actor, im->study_id,
-				     &in, mask, &out, &web);
+		rc = response_create_in(run->c, &run->row, run->ws_id, run->o->actor, &im->ctx, &in,
+					mask, &id, &web);
 		if (rc == ADV_OK)
 			run->rep->created++;
 	} else {
