@@ -1254,6 +1254,109 @@ await test('research: phone viewport — the questionnaire and the interview for
   await phone.close();
 });
 
+// ---- responses import/export, corrections, figure settings (helper-ui-io) ----
+let rioStudyId = null;
+const rioUrl = (tab) => `${BASE}/#/w/${WS}/research/studies/${rioStudyId}${tab ? `/${tab}` : ''}`;
+async function rioEnsureStudy() {
+  if (rioStudyId) return rioStudyId;
+  const st = await pageApi('POST', `/workspaces/${WS}/studies`, { name: `E2E импорт ${stamp}`, kind: 'survey', status: 'open' });
+  assert(st.status === 201, `study created: ${st.status} ${JSON.stringify(st.body)}`);
+  for (const q of [
+    { code: 'nps', kind: 'recommend', text: { ru: 'Порекомендуете ли вы нас?', en: 'Would you recommend us?' } },
+    { code: 'comment', kind: 'text', text: { ru: 'Комментарий', en: 'Comment' } },
+  ]) {
+    const r = await pageApi('POST', `/workspaces/${WS}/studies/${st.body.id}/questions`, q);
+    assert(r.status === 201, `question ${q.code}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  rioStudyId = st.body.id;
+  return rioStudyId;
+}
+
+await test('research: import responses — the dry run names the bad line and column, a good file imports, the CSV export has the codes', async () => {
+  await rioEnsureStudy();
+  await page.goto(rioUrl('responses'));
+  await page.locator('.responses .empty').waitFor();
+  await page.click('button[data-action=import-responses]');
+  const panel = page.locator('[data-part=responses-import]');
+  await panel.locator('.rio-codes tr[data-code=nps]').waitFor();
+  await panel.locator('code[data-id-column=respondent_id]').waitFor();
+  const upload = (text) => panel.locator('input[name=responses_file]').setInputFiles({ name: 'responses.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+  await upload('respondent_id;nps;comment\nr1;9;Всё хорошо\nr2;11;Плохо\n');
+  await panel.locator('button[data-action=import-check]').click();
+  const rej = panel.locator('table.rio-rejected tbody tr').first();
+  await rej.waitFor();
+  assert((await rej.getAttribute('data-line')) === '3', `the bad line is 3 (got ${await rej.getAttribute('data-line')})`);
+  assert((await rej.getAttribute('data-field')) === 'nps', `the bad column is nps (got ${await rej.getAttribute('data-field')})`);
+  assert(await panel.locator('button[data-action=import-run]').isDisabled(), 'import stays disabled while rows are invalid');
+  await upload('respondent_id;nps;comment\nr1;9;Всё хорошо\nr2;6;Медленно\n');
+  await panel.locator('button[data-action=import-check]').click();
+  await panel.locator('.report[data-dry-run=true] [data-stat=imported] dd').filter({ hasText: /^2$/ }).waitFor();
+  await panel.locator('button[data-action=import-run]:not([disabled])').click();
+  await panel.locator('.report[data-dry-run=false]').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('table.responses-table tbody tr[data-response-id]').length === 2);
+  const href = await page.locator('a[data-export=csv]').getAttribute('href');
+  assert(/exports\/responses\?format=csv$/.test(href), `export link ${href}`);
+  const res = await page.evaluate(async (h) => {
+    const r = await fetch(h);
+    return { status: r.status, type: r.headers.get('Content-Type') || '', text: await r.text() };
+  }, href);
+  assert(res.status === 200 && /text\/csv/.test(res.type), `export answers CSV (${res.status} ${res.type})`);
+  const header = res.text.replace(/^\uFEFF/, '').split(/\r?\n/)[0].split(';').map((c) => c.replace(/"/g, ''));
+  assert(header.includes('nps') && header.includes('comment') && header.includes('respondent_id'), `header ${header}`);
+  assert(/Медленно/.test(res.text), 'the exported rows hold the imported answers');
+});
+
+await test('research: correct a submitted response — a conflict offers a reload, then the answer changes', async () => {
+  assert(rioStudyId, 'the import study exists');
+  await page.goto(rioUrl('responses'));
+  const list = await pageApi('GET', `/workspaces/${WS}/studies/${rioStudyId}/responses`);
+  const r = list.body.items.find((x) => x.respondent_key === 'r2');
+  assert(r && r.status === 'submitted' && r.answers.nps === 6, `imported response ${JSON.stringify(r)}`);
+  await page.locator(`tr[data-response-id="${r.id}"] button[data-action=open-response]`).click();
+  await page.click('button[data-action=edit-response]');
+  const form = page.locator(`form[data-response-edit="${r.id}"]`);
+  await form.waitFor();
+  // Someone else changes the response meanwhile: saving is refused (412) with a reload offered.
+  const other = await pageApi('PATCH', `/workspaces/${WS}/studies/${rioStudyId}/responses/${r.id}`, { notes: 'Правка коллеги' }, r.version);
+  assert(other.status === 200, `the other edit: ${other.status}`);
+  await form.locator('[data-name=re_nps] button[data-score="10"]').click();
+  await form.locator('button[data-action=save-correction]').click();
+  await form.locator('[data-conflict]').waitFor();
+  await form.locator('button[data-action=reload-response]').click();
+  await form.locator('[data-conflict]').waitFor({ state: 'detached' });
+  assert((await form.locator('textarea[name=redit_notes]').inputValue()) === 'Правка коллеги', 'the reload shows the other version');
+  await form.locator('[data-name=re_nps] button[data-score="10"]').click();
+  await form.locator('button[data-action=save-correction]').click();
+  await form.waitFor({ state: 'detached' });
+  await waitText(page.locator(`[data-response-detail="${r.id}"] [data-answer=nps] dd`), /^10$/);
+  const after = await pageApi('GET', `/workspaces/${WS}/studies/${rioStudyId}/responses/${r.id}`);
+  assert(after.body.answers.nps === 10 && after.body.answers.comment === 'Медленно' && after.body.notes === 'Правка коллеги',
+    `corrected: ${JSON.stringify(after.body)}`);
+});
+
+await test('research dashboard: k, thresholds and the quadrants target kept in the URL and the CSV links; k = 3 gives three clusters', async () => {
+  const sid = await raEnsureStudy();
+  await page.goto(`${BASE}/#/w/${WS}/research/dashboard?study_id=${sid}`);
+  const seg = raPanel('segments');
+  await seg.locator('select[name=segments-k]').waitFor();
+  await seg.locator('select[name=segments-k]').selectOption('3');
+  await page.waitForURL(/[?&]k=3/);
+  await page.waitForFunction(() => document.querySelectorAll('section[data-figure=segments] tr[data-cluster]').length === 3);
+  assert(/[?&]k=3/.test(await seg.locator('a[data-csv]').getAttribute('href')), 'the segments CSV carries k');
+  await seg.locator('input[name=segments-sat_high]').fill('4');
+  await seg.locator('input[name=segments-sat_high]').press('Enter');
+  await page.waitForURL(/sat_high=4/);
+  await page.waitForFunction(() => /sat_high=4/.test(document.querySelector('section[data-figure=segments] a[data-csv]').getAttribute('href')));
+  await raPanel('quadrants').locator('select[name=quadrants-target]').selectOption('satisfaction');
+  await page.waitForURL(/quadrants_target=satisfaction/);
+  await page.waitForFunction(() => /target=satisfaction/.test(document.querySelector('section[data-figure=quadrants] a[data-csv]').getAttribute('href')));
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll('section[data-figure=segments] tr[data-cluster]').length === 3);
+  assert((await seg.locator('select[name=segments-k]').inputValue()) === '3', 'k survives a reload');
+  assert((await raPanel('quadrants').locator('select[name=quadrants-target]').inputValue()) === 'satisfaction', 'the target survives a reload');
+});
+// ---- end of helper-ui-io ----
+
 await test('no script errors or CSP violations', async () => {
   assert(problems.length === 0, problems.join('; '));
 }, { needsLogin: false });

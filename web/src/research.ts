@@ -153,7 +153,23 @@ export const researchPath = {
   invitations: (ws: string, sid: number) => wsPath(ws, `/studies/${sid}/invitations`),
   invitation: (ws: string, sid: number, iid: number) => wsPath(ws, `/studies/${sid}/invitations/${iid}`),
   anonymousLink: (ws: string, sid: number) => wsPath(ws, `/studies/${sid}/anonymous-link`),
+  importResponses: (ws: string, sid: number) => wsPath(ws, `/studies/${sid}/imports/responses`),
+  exportResponses: (ws: string, sid: number) => wsPath(ws, `/studies/${sid}/exports/responses`),
 };
+
+// --- responses import/export (helper-ui-io) ---
+/** Columns an import of responses reads besides the question codes (docs/research.md). */
+export const RESPONSE_ID_COLUMNS = [
+  'respondent_id', 'account_id', 'account_external_id', 'inn', 'contact_id', 'contact_external_id', 'contact_email',
+  'submitted_at', 'lang',
+] as const;
+export type ResponseExportFormat = 'csv' | 'xlsx' | 'sav';
+/** The link that downloads a study's responses (a plain link: the session cookie goes with it). */
+export const responsesExportHref = (ws: string, sid: number, format: ResponseExportFormat) =>
+  `/api/v1${researchPath.exportResponses(ws, sid)}?format=${format}`;
+/** The Content-Type an import file is sent with: a .sav as octet-stream, the rest as CSV. */
+export const importContentType = (name: string) => (/\.sav$/i.test(name) ? 'application/octet-stream' : 'text/csv');
+// --- end of responses import/export ---
 
 export const listStudies = (ws: string, query: Query) => api.get<{ items: Study[] }>(researchPath.studies(ws), query);
 export const getStudy = (ws: string, sid: number) => api.get<Study>(researchPath.study(ws, sid));

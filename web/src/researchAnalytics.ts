@@ -127,6 +127,15 @@ const en = {
   ra_exit_title: 'Exit interviews',
   ra_no_factors: 'No factor is more frequent among the churned.',
   ra_period_hint: 'Clients whose churn date falls in the period against those still with us.',
+  // figure settings (helper-ui-io)
+  ra_sat_high: 'Satisfied from',
+  ra_int_high: 'Intending from',
+  ra_threshold_title: 'High is at or above this value (default: the top of the scale − 1)',
+  ra_default_value: 'default {v}',
+  ra_k_label: 'Clusters',
+  ra_k_auto: 'auto (silhouette)',
+  ra_k_chosen: 'chosen by the silhouette',
+  // end of figure settings
 } as const;
 
 export type RaKey = keyof typeof en;
@@ -240,6 +249,15 @@ const ru: Record<RaKey, string> = {
   ra_exit_title: 'Интервью при уходе',
   ra_no_factors: 'Нет факторов, которые у ушедших встречаются чаще.',
   ra_period_hint: 'Клиенты, ушедшие за период, в сравнении с теми, кто остался.',
+  // figure settings (helper-ui-io)
+  ra_sat_high: 'Удовлетворён от',
+  ra_int_high: 'Намерен остаться от',
+  ra_threshold_title: 'Высокое — это значение и выше (по умолчанию: верх шкалы − 1)',
+  ra_default_value: 'по умолчанию {v}',
+  ra_k_label: 'Кластеров',
+  ra_k_auto: 'авто (по силуэту)',
+  ra_k_chosen: 'выбрано по силуэту',
+  // end of figure settings
 };
 
 const dicts: Record<Lang, Record<RaKey, string>> = { ru, en };
@@ -269,6 +287,28 @@ export type RaFilter = (typeof RA_FILTERS)[number];
 export type RaFilters = Partial<Record<RaFilter, string>>;
 
 export type Figure = 'nps' | 'components' | 'drivers' | 'quadrants' | 'competitors' | 'segments' | 'trend' | 'negative-base';
+
+// --- figure settings kept in the URL (helper-ui-io) ---
+/** The figures' own parameters the dashboard keeps in its URL beside the filters. */
+export const RA_PARAMS = ['drivers_target', 'quadrants_target', 'sat_high', 'int_high', 'k'] as const;
+export type RaParam = (typeof RA_PARAMS)[number];
+export type RaParams = Partial<Record<RaParam, string>>;
+/** The k of k-means offered: auto (chosen by the silhouette) or 2..8. */
+export const KMEANS_KS = [2, 3, 4, 5, 6, 7, 8];
+
+/** The figure settings found in a page's URL query (invalid values are left to the API's 422). */
+export function paramsOf(query: URLSearchParams): RaParams {
+  const p: RaParams = {};
+  for (const k of RA_PARAMS) {
+    const v = query.get(k);
+    if (v) p[k] = v;
+  }
+  return p;
+}
+
+/** The target of the drivers / quadrants figures from a setting (recommend unless satisfaction). */
+export const targetOf = (v: string | undefined): DriversTarget => (v === 'satisfaction' ? 'satisfaction' : 'recommend');
+// --- end of figure settings ---
 
 /** The filters found in a page's URL query. */
 export function filtersOf(query: URLSearchParams): RaFilters {

@@ -14,17 +14,18 @@ import { DashboardQuadrants } from '../components/research/DashboardQuadrants';
 import { DashboardCompetitors } from '../components/research/DashboardCompetitors';
 import { DashboardSegments } from '../components/research/DashboardSegments';
 import { DashboardTrend } from '../components/research/DashboardTrend';
-import { filtersOf, useRa, type RaFilter } from '../researchAnalytics';
+import { filtersOf, paramsOf, useRa, type RaFilter, type RaParam } from '../researchAnalytics';
 
 export function ResearchDashboardPage({ ws, query }: { ws: string; query: URLSearchParams }) {
   const { t, ra } = useRa();
   const qstr = query.toString();
   const filters = useMemo(() => filtersOf(query), [qstr]);
+  const params = useMemo(() => paramsOf(query), [qstr]);
   useEffect(() => {
     document.title = `${ra('ra_dashboard_title')} · ${t('app_name')}`;
   }, [ra, t]);
 
-  const setFilter = (k: RaFilter, v: string) => {
+  const setFilter = (k: RaFilter | RaParam, v: string) => {
     const next = new URLSearchParams(query);
     if (v) next.set(k, v);
     else next.delete(k);
@@ -43,11 +44,11 @@ export function ResearchDashboardPage({ ws, query }: { ws: string; query: URLSea
         <DashboardComponents ws={ws} filters={filters} />
       </div>
       <div class="dash-grid">
-        <DashboardDrivers ws={ws} filters={filters} />
-        <DashboardQuadrants ws={ws} filters={filters} />
+        <DashboardDrivers ws={ws} filters={filters} params={params} onParam={setFilter} />
+        <DashboardQuadrants ws={ws} filters={filters} params={params} onParam={setFilter} />
       </div>
       <DashboardCompetitors ws={ws} filters={filters} />
-      <DashboardSegments ws={ws} filters={filters} />
+      <DashboardSegments ws={ws} filters={filters} params={params} onParam={setFilter} />
       <DashboardTrend ws={ws} filters={filters} />
     </div>
   );

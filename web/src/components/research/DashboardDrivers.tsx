@@ -5,13 +5,23 @@ import { useMemo, useState } from 'preact/hooks';
 import { Chart } from '../Chart';
 import { loc } from '../../loyalty';
 import { COLORS, cv, fmt, fmtP, fmtPct, FigurePanel, StatusNote } from './DashboardPanel';
-import { csvHref, useFigure, useRa, type DriversFigure, type RaFilters } from '../../researchAnalytics';
+import {
+  csvHref, targetOf, useFigure, useRa, type DriversFigure, type RaFilters, type RaParam, type RaParams,
+} from '../../researchAnalytics';
 
 type Outcome = 'recommend' | 'satisfaction';
 
-export function DashboardDrivers({ ws, filters }: { ws: string; filters: RaFilters }) {
+export function DashboardDrivers({ ws, filters, params, onParam }: {
+  ws: string;
+  filters: RaFilters;
+  /** The target kept in the page's URL (drivers_target); local state when absent. */
+  params?: RaParams;
+  onParam?: (k: RaParam, v: string) => void;
+}) {
   const { ra, lang, locale } = useRa();
-  const [outcome, setOutcome] = useState<Outcome>('recommend');
+  const [localOutcome, setLocalOutcome] = useState<Outcome>('recommend');
+  const outcome: Outcome = onParam ? targetOf(params && params.drivers_target) : localOutcome;
+  const setOutcome = (o: Outcome) => (onParam ? onParam('drivers_target', o === 'recommend' ? '' : o) : setLocalOutcome(o));
   const [tick, setTick] = useState(0);
   const extra = { target: outcome };
   const { data, error, loading } = useFigure<DriversFigure>(ws, 'drivers', filters, extra, tick);

@@ -6,7 +6,10 @@ import { Chart } from '../Chart';
 import { loc } from '../../loyalty';
 import { COLORS, cv, fmt, fmtPct, FigurePanel, StatusNote } from './DashboardPanel';
 import './DashboardCharts';
-import { csvHref, useFigure, useRa, type Quadrant, type QuadrantsFigure, type RaFilters, type RaKey } from '../../researchAnalytics';
+import {
+  csvHref, targetOf, useFigure, useRa, type DriversTarget, type Quadrant, type QuadrantsFigure, type RaFilters, type RaKey, type RaParam,
+  type RaParams,
+} from '../../researchAnalytics';
 
 export const QUADRANT_KEY: Record<Quadrant, RaKey> = {
   fix_first: 'ra_q_fix_first',
@@ -21,10 +24,18 @@ const QUADRANT_COLOR: Record<Quadrant, string> = {
   low_priority: COLORS.muted,
 };
 
-export function DashboardQuadrants({ ws, filters }: { ws: string; filters: RaFilters }) {
+export function DashboardQuadrants({ ws, filters, params, onParam }: {
+  ws: string;
+  filters: RaFilters;
+  /** The target kept in the page's URL (quadrants_target). */
+  params?: RaParams;
+  onParam?: (k: RaParam, v: string) => void;
+}) {
   const { ra, lang, locale } = useRa();
   const [tick, setTick] = useState(0);
-  const { data, error, loading } = useFigure<QuadrantsFigure>(ws, 'quadrants', filters, {}, tick);
+  const target: DriversTarget = targetOf(params && params.quadrants_target);
+  const extra = target === 'recommend' ? {} : { target };
+  const { data, error, loading } = useFigure<QuadrantsFigure>(ws, 'quadrants', filters, extra, tick);
   const items = data ? data.items.filter((i) => i.importance !== null && i.performance !== null) : [];
   const option = useMemo(() => {
     if (!data) return {};
@@ -103,7 +114,17 @@ export function DashboardQuadrants({ ws, filters }: { ws: string; filters: RaFil
   }, [data, lang, locale, ra]);
   return (
     <FigurePanel figure="quadrants" title={ra('ra_quadrants_title')} n={data ? data.n : null} small={data ? data.small : undefined}
-      csv={csvHref(ws, 'quadrants', filters)} loading={loading} error={error} onRetry={() => setTick(tick + 1)}>
+      csv={csvHref(ws, 'quadrants', filters, extra)} loading={loading} error={error} onRetry={() => setTick(tick + 1)}
+      controls={onParam && (
+        <label class="inline-select">
+          <span class="sr-only">{ra('ra_outcome')}</span>
+          <select name="quadrants-target" value={target}
+            onChange={(e) => onParam('quadrants_target', (e.target as HTMLSelectElement).value === 'satisfaction' ? 'satisfaction' : '')}>
+            <option value="recommend">{ra('ra_outcome_nps')}</option>
+            <option value="satisfaction">{ra('ra_outcome_satisfaction')}</option>
+          </select>
+        </label>
+      )}>
       {data && (
         <>
           <StatusNote status={data.status} />

@@ -2,9 +2,13 @@
 // k-means clusters on component profiles — each cluster's size and its mean profile.
 import { useMemo, useState } from 'preact/hooks';
 import { Chart } from '../Chart';
+import { Loading } from '../ui';
 import { loc } from '../../loyalty';
 import { COLORS, cv, fmt, fmtPct, FigurePanel, NBadge, StatusNote } from './DashboardPanel';
-import { csvHref, JS_CLASSES, useFigure, useRa, type JsClass, type RaFilters, type RaKey, type SegmentsFigure } from '../../researchAnalytics';
+import {
+  csvHref, JS_CLASSES, KMEANS_KS, useFigure, useRa, type JsClass, type RaFilters, type RaKey, type RaParam, type RaParams,
+  type SegmentsFigure,
+} from '../../researchAnalytics';
 
 const JS_KEY: Record<JsClass, RaKey> = {
   apostle: 'ra_js_apostle',
@@ -22,10 +26,19 @@ const JS_COLOR: Record<JsClass, string> = {
 };
 const CLUSTER_COLORS = ['#2f5bd3', '#e07a26', '#2e9e5b', '#8a5cc2', '#d64545', '#1fa3a3', '#b39022', '#5b6475'];
 
-export function DashboardSegments({ ws, filters }: { ws: string; filters: RaFilters }) {
+export function DashboardSegments({ ws, filters, params, onParam }: {
+  ws: string;
+  filters: RaFilters;
+  /** Jones & Sasser's thresholds and the k of k-means kept in the page's URL (sat_high, int_high, k). */
+  params?: RaParams;
+  onParam?: (k: RaParam, v: string) => void;
+}) {
   const { ra, lang, locale } = useRa();
   const [tick, setTick] = useState(0);
-  const { data, error, loading } = useFigure<SegmentsFigure>(ws, 'segments', filters, {}, tick);
+  const p = params || {};
+  const extra: Record<string, string> = {};
+  for (const k of ['sat_high', 'int_high', 'k'] as const) if (p[k]) extra[k] = p[k] as string;
+  const { data, error, loading } = useFigure<SegmentsFigure>(ws, 'segments', filters, extra, tick);
   const js = data ? data.jones_sasser : null;
   const km = data ? data.kmeans : null;
   const jsCounts = JS_CLASSES.map((c) => {
@@ -71,7 +84,32 @@ export function DashboardSegments({ ws, filters }: { ws: string; filters: RaFilt
   const n = data ? data.n : null;
   return (
     <FigurePanel figure="segments" title={ra('ra_segments_title')} n={n} small={data ? data.small : undefined}
-      csv={csvHref(ws, 'segments', filters)} loading={loading} error={error} onRetry={() => setTick(tick + 1)} wide>
+      csv={csvHref(ws, 'segments', filters, extra)} loading={loading} error={error} onRetry={() => setTick(tick + 1)} wide>
+      {onParam && (
+        <div class="ra-settings" data-part="segment-settings">
+          {(['sat_high', 'int_high'] as const).map((k) => {
+            const dflt = js && js.thresholds ? (k === 'sat_high' ? js.thresholds.satisfaction : js.thresholds.intention) : null;
+            return (
+              <label class="filter" title={ra('ra_threshold_title')}>
+                <span>{ra(k === 'sat_high' ? 'ra_sat_high' : 'ra_int_high')}</span>
+                <input type="number" step="any" inputMode="decimal" name={`segments-${k}`} key={`${k}:${p[k] || ''}`}
+                  defaultValue={p[k] || ''} placeholder={dflt !== null && !p[k] ? ra('ra_default_value', { v: fmt(dflt, locale, 1) }) : ''}
+                  onChange={(e) => onParam(k, (e.target as HTMLInputElement).value.trim().replace(',', '.'))} />
+              </label>
+            );
+          })}
+          <label class="filter">
+            <span>{ra('ra_k_label')}</span>
+            <select name="segments-k" value={p.k || ''} onChange={(e) => onParam('k', (e.target as HTMLSelectElement).value)}>
+              <option value="">{ra('ra_k_auto')}</option>
+              {KMEANS_KS.map((k) => (
+                <option value={String(k)}>{k}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
+      {onParam && !data && !error && <Loading />}
       {data && (
         <div class="dash-grid">
           <div class="ra-sub" data-part="jones-sasser">
@@ -91,6 +129,7 @@ export function DashboardSegments({ ws, filters }: { ws: string; filters: RaFilt
                 <span class="muted ra-k">
                   {' '}
                   {ra('ra_k', { k: km.k })}
+                  {km.k_chosen && ` (${ra('ra_k_chosen')})`}
                   {km.silhouette !== null && `, ${ra('ra_silhouette', { s: fmt(km.silhouette, locale) })}`}
                 </span>
               )}

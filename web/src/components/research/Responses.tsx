@@ -11,6 +11,8 @@ import {
 } from '../../research';
 import { href } from '../../router';
 import { ErrorBox, formatDateTime, Loading, Notice } from '../ui';
+import { ResponsesExport, ResponsesImport } from './ResponsesImport';
+import { ResponseEdit } from './ResponseEdit';
 
 export function Responses(props: {
   ws: string;
@@ -34,6 +36,9 @@ export function Responses(props: {
   const [openId, setOpenId] = useState<number | null>(null);
   const [names, setNames] = useState<Record<number, string>>({});
   const [busy, setBusy] = useState(false);
+  /** helper-ui-io: the import panel shown; the response being corrected. */
+  const [importing, setImporting] = useState(false);
+  const [editingId, setEditingId] = useState<number | null>(null);
 
   const load = (cursor: string | null = null) =>
     listResponses(ws, studyId, {
@@ -47,6 +52,7 @@ export function Responses(props: {
       .catch(setLoadError);
   useEffect(() => {
     setOpenId(null);
+    setEditingId(null);
     load();
   }, [ws, studyId, status, channel, archived]);
 
@@ -113,7 +119,19 @@ export function Responses(props: {
             onChange={(e) => setArchived((e.target as HTMLInputElement).checked)} />
           <span>{t('responses_archived')}</span>
         </label>
+        <span class="toolbar-end">
+          <ResponsesExport ws={ws} studyId={studyId} />
+          {canEditStudies(props.role) && (
+            <button type="button" class={`btn btn-small${importing ? ' active' : ''}`} data-action="import-responses"
+              aria-expanded={importing} onClick={() => setImporting(!importing)}>
+              {t('rio_open')}
+            </button>
+          )}
+        </span>
       </div>
+      {importing && canEditStudies(props.role) && (
+        <ResponsesImport ws={ws} studyId={studyId} questions={props.questions} onImported={() => load()} onClose={() => setImporting(false)} />
+      )}
       <ErrorBox error={loadError} onRetry={() => load()} />
       {!items ? (
         !loadError && <Loading />
@@ -137,7 +155,7 @@ export function Responses(props: {
                 <tr class={`${r.archived_at ? 'archived' : ''}${openId === r.id ? ' open' : ''}`} data-response-id={r.id}>
                   <td class="nowrap">
                     <button type="button" class="btn btn-link" data-action="open-response" aria-expanded={openId === r.id}
-                      onClick={() => setOpenId(openId === r.id ? null : r.id)}>
+                      onClick={() => { setOpenId(openId === r.id ? null : r.id); setEditingId(null); }}>
                       {formatDateTime(r.submitted_at || r.created_at, locale)}
                     </button>
                   </td>
@@ -162,12 +180,27 @@ export function Responses(props: {
                 openId === r.id && (
                   <tr class="response-detail-row">
                     <td colSpan={6}>
-                      <ResponseDetail response={r} questions={props.questions} catalogue={props.catalogue} />
-                      {mayChange(r) && (
+                      {editingId === r.id ? (
+                        <ResponseEdit ws={ws} studyId={studyId} response={r} questions={props.questions} catalogue={props.catalogue}
+                          onCancel={() => setEditingId(null)}
+                          onSaved={(saved) => {
+                            setEditingId(null);
+                            setItems((prev) => (prev ? prev.map((x) => (x.id === saved.id ? { ...x, ...saved } : x)) : prev));
+                            setNotice(t('redit_saved'));
+                          }} />
+                      ) : (
+                        <ResponseDetail response={r} questions={props.questions} catalogue={props.catalogue} />
+                      )}
+                      {mayChange(r) && editingId !== r.id && (
                         <div class="btn-row">
                           {r.status === 'draft' && r.channel === 'interview' && !r.archived_at && canRecord(props.role) && (
                             <button type="button" class="btn btn-primary" data-action="continue-response" onClick={() => props.onContinue(r)}>
                               {t('response_continue')}
+                            </button>
+                          )}
+                          {r.status === 'submitted' && !r.archived_at && (
+                            <button type="button" class="btn" data-action="edit-response" onClick={() => setEditingId(r.id)}>
+                              {t('redit_open')}
                             </button>
                           )}
                           <button type="button" class={`btn${r.archived_at ? '' : ' btn-danger'}`} disabled={busy}
