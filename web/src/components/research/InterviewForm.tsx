@@ -6,14 +6,14 @@
 // (/answers/<code>, /quotes/2, /account_id…) are shown at the question or field they concern.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, wsPath, type Account } from '../../api';
-import { loc, type Catalogue, type LoyaltyFactor } from '../../loyalty';
+import { loc, type Catalogue } from '../../loyalty';
 import { useCompetitors, useMembers } from '../../data';
 import { useI18n } from '../../i18n';
 import {
-  patchWith, questionKindKey, researchPath, SCALE_KINDS, type AnswerValue, type Question, type Study, type StudyResponse,
+  patchWith, researchPath, type AnswerValue, type Question, type Study, type StudyResponse,
 } from '../../research';
 import { ErrorBox, Field } from '../ui';
-import { ScorePicker } from '../loyalty/ScorePicker';
+import { AnswerField, given, placeErrors, QuotesEditor } from './AnswerInput';
 import { AccountPicker, useContacts, type AccountRef } from './ClientPicker';
 
 type Answers = Record<string, AnswerValue | null>;
@@ -41,23 +41,6 @@ function toDraft(r: StudyResponse | null): Draft {
   };
 }
 
-/** Whether an answer is given (an empty list or text counts as none). */
-function given(v: AnswerValue | null | undefined): boolean {
-  if (v === null || v === undefined) return false;
-  if (Array.isArray(v)) return v.length > 0;
-  if (typeof v === 'string') return v.trim() !== '';
-  return true;
-}
-
-/** Form keys for an API pointer: "a:<code>" for answers, "quotes/2", or the first segment. */
-function placeError(pointer: string): string {
-  const m = /^\/answers\/([^/]+)/.exec(pointer);
-  if (m) return `a:${decodeURIComponent(m[1].replace(/~1/g, '/').replace(/~0/g, '~'))}`;
-  const q = /^\/quotes\/(\d+)/.exec(pointer);
-  if (q) return `quotes/${q[1]}`;
-  return pointer.replace(/^\//, '').split('/')[0] || '_';
-}
-
 export function InterviewForm(props: {
   ws: string;
   study: Study;
@@ -76,7 +59,6 @@ export function InterviewForm(props: {
   const [errors, setErrors] = useState<Errors>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const scale = props.catalogue ? props.catalogue.settings : { score_min: 1, score_max: 5 };
   const questions = useMemo(() => [...props.questions].sort((a, b) => a.position - b.position), [props.questions]);
 
   // A continued draft names its account by id: fetch the name to show.
@@ -113,15 +95,6 @@ export function InterviewForm(props: {
   const competitorName = (id: number) => {
     const c = competitors.find((x) => x.id === id);
     return c ? c.name : `#${id}`;
-  };
-
-  const factorsOf = (q: Question): { name: string; factors: LoyaltyFactor[] }[] => {
-    if (!props.catalogue) return [];
-    const comps = props.catalogue.components.filter((c) => (q.component_id ? c.id === q.component_id : c.active));
-    const chosen = new Set(Array.isArray(draft.answers[q.code]) ? (draft.answers[q.code] as number[]) : []);
-    return comps
-      .map((c) => ({ name: loc(c.name, lang), factors: c.factors.filter((f) => f.active || chosen.has(f.id)) }))
-      .filter((g) => g.factors.length > 0);
   };
 
   const save = async (submit: boolean) => {
@@ -175,12 +148,7 @@ export function InterviewForm(props: {
         if (err.status === 412) {
           setError(new ApiError(412, { detail: t('conflict_generic') }));
         } else {
-          const placed: Errors = {};
-          for (const pe of err.problem.errors || []) {
-            const k = placeError(pe.pointer || '');
-            placed[k] = placed[k] ? `${placed[k]}; ${pe.message}` : pe.message;
-          }
-          setErrors(placed);
+          setErrors(placeErrors(err));
           setError(err);
         }
       } else setError(err);
@@ -193,73 +161,6 @@ export function InterviewForm(props: {
   for (const q of questions) knownKeys.add(`a:${q.code}`);
   draft.quotes.forEach((_, i) => knownKeys.add(`quotes/${i}`));
   const unplaced = Object.keys(errors).filter((k) => !knownKeys.has(k));
-
-  const input = (q: Question) => {
-    const v = draft.answers[q.code];
-    const invalid = !!errors[`a:${q.code}`];
-    const labelId = `l-q-${q.id}`;
-    if (q.kind === 'recommend') {
-      return (
-        <ScorePicker name={`a_${q.code}`} min={0} max={10} value={typeof v === 'number' ? v : null} labelledBy={labelId}
-          invalid={invalid} onChange={(x) => answer(q.code, x)} />
-      );
-    }
-    if (SCALE_KINDS.includes(q.kind)) {
-      return (
-        <ScorePicker name={`a_${q.code}`} min={scale.score_min} max={scale.score_max} value={typeof v === 'number' ? v : null}
-          labelledBy={labelId} invalid={invalid} onChange={(x) => answer(q.code, x)} />
-      );
-    }
-    if (q.kind === 'factors') {
-      const chosen = new Set(Array.isArray(v) ? v : []);
-      const groups = factorsOf(q);
-      if (groups.length === 0) return <p class="muted">{t('interview_no_factors')}</p>;
-      return (
-        <div class="factor-picks" role="group" aria-labelledby={labelId}>
-          {groups.map((g) => (
-            <div class="factor-group">
-              {!q.component_id && groups.length > 1 && <div class="factor-group-name">{g.name}</div>}
-              {g.factors.map((f) => (
-                <label class="check" data-factor-id={f.id}>
-                  <input type="checkbox" name={`a_${q.code}`} value={String(f.id)} checked={chosen.has(f.id)}
-                    onChange={(e) => {
-                      const s = new Set(chosen);
-                      if ((e.target as HTMLInputElement).checked) s.add(f.id);
-                      else s.delete(f.id);
-                      answer(q.code, [...s]);
-                    }} />
-                  <span>{loc(f.text, lang)}</span>
-                </label>
-              ))}
-            </div>
-          ))}
-        </div>
-      );
-    }
-    if (q.kind === 'choice') {
-      return (
-        <div class="choice-picks" role="radiogroup" aria-labelledby={labelId}>
-          {(q.options || []).map((o) => (
-            <label class="check" data-option={o.code}>
-              <input type="radio" name={`a_${q.code}`} value={o.code} checked={v === o.code} onChange={() => answer(q.code, o.code)} />
-              <span>{loc(o.text, lang)}</span>
-            </label>
-          ))}
-          {!q.required && (
-            <label class="check">
-              <input type="radio" name={`a_${q.code}`} value="" checked={!given(v)} onChange={() => answer(q.code, null)} />
-              <span class="muted">{t('interview_no_answer')}</span>
-            </label>
-          )}
-        </div>
-      );
-    }
-    return (
-      <textarea id={`f-a_${q.code}`} name={`a_${q.code}`} rows={3} maxLength={10000} aria-labelledby={labelId}
-        aria-invalid={invalid || undefined} value={typeof v === 'string' ? v : ''}
-        onInput={(e) => answer(q.code, (e.target as HTMLTextAreaElement).value)} />
-    );
-  };
 
   return (
     <div class="interview-layout">
@@ -309,25 +210,14 @@ export function InterviewForm(props: {
 
         <h3>{t('interview_answers')}</h3>
         {questions.length === 0 && <p class="empty">{t('questionnaire_empty')}</p>}
-        {questions.map((q, i) => {
-          const err = errors[`a:${q.code}`];
-          return (
-            <fieldset class={`interview-question${err ? ' field-invalid' : ''}`} data-question={q.code} data-kind={q.kind}>
-              <legend id={`l-q-${q.id}`}>
-                <span class="q-pos">{i + 1}.</span> {loc(q.text, lang)}
-                {q.required && <span class="req" aria-hidden="true"> *</span>}
-              </legend>
-              <div class="sub">
-                {t(questionKindKey(q.kind))}
-                {componentName(q.component_id) && ` · ${componentName(q.component_id)}`}
-                {q.competitor_id && ` · ${competitorName(q.competitor_id)}`}
-                {SCALE_KINDS.includes(q.kind) && ` (${scale.score_min}–${scale.score_max})`}
-              </div>
-              {input(q)}
-              {err && <div class="field-error" role="alert">{err}</div>}
-            </fieldset>
-          );
-        })}
+        {questions.map((q, i) => (
+          <AnswerField question={q} index={i} value={draft.answers[q.code]} onChange={(v) => answer(q.code, v)} name={`a_${q.code}`}
+            labelId={`l-q-${q.id}`} catalogue={props.catalogue} error={errors[`a:${q.code}`]} textId={`f-a_${q.code}`}
+            detail={<>
+              {componentName(q.component_id) && ` · ${componentName(q.component_id)}`}
+              {q.competitor_id && ` · ${competitorName(q.competitor_id)}`}
+            </>} />
+        ))}
 
         <h3>{t('interview_record')}</h3>
         <Field label={t('interview_notes')} name="notes" error={errors.notes} wide>
@@ -338,24 +228,8 @@ export function InterviewForm(props: {
           <textarea id="f-transcript" name="transcript" rows={6} value={draft.transcript}
             onInput={(e) => set('transcript', (e.target as HTMLTextAreaElement).value)} />
         </Field>
-        <fieldset class="quotes-editor">
-          <legend>{t('interview_quotes')}</legend>
-          {errors.quotes && <div class="field-error" role="alert">{errors.quotes}</div>}
-          {draft.quotes.map((q, i) => (
-            <div class={`quote-row${errors[`quotes/${i}`] ? ' field-invalid' : ''}`}>
-              <textarea name={`quote_${i}`} rows={2} maxLength={2000} value={q} aria-label={`${t('interview_quote')} ${i + 1}`}
-                onInput={(e) => set('quotes', draft.quotes.map((x, j) => (j === i ? (e.target as HTMLTextAreaElement).value : x)), `quotes/${i}`)} />
-              <button type="button" class="btn btn-small btn-ghost" aria-label={t('remove')} title={t('remove')}
-                onClick={() => set('quotes', draft.quotes.length > 1 ? draft.quotes.filter((_, j) => j !== i) : [''])}>
-                ✕
-              </button>
-              {errors[`quotes/${i}`] && <div class="field-error" role="alert">{errors[`quotes/${i}`]}</div>}
-            </div>
-          ))}
-          <button type="button" class="btn btn-small btn-ghost" data-action="add-quote" onClick={() => set('quotes', [...draft.quotes, ''])}>
-            + {t('interview_quote_add')}
-          </button>
-        </fieldset>
+        <QuotesEditor quotes={draft.quotes} errors={errors} name="quote_"
+          onChange={(qs, key) => set('quotes', qs, ...(key ? [key] : []))} />
 
         <div class="btn-row save-row">
           <button type="button" class="btn" data-action="save-draft" disabled={busy} onClick={() => save(false)}>

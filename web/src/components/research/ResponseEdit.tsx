@@ -5,38 +5,22 @@
 // stores a new version of its assessment (the server does that).
 import { useMemo, useState } from 'preact/hooks';
 import { api, ApiError } from '../../api';
-import { loc, type Catalogue, type LoyaltyFactor } from '../../loyalty';
+import type { Catalogue } from '../../loyalty';
 import { useI18n } from '../../i18n';
 import {
-  patchWith, questionKindKey, researchPath, SCALE_KINDS, type AnswerValue, type Question, type StudyResponse,
+  patchWith, researchPath, type AnswerValue, type Question, type StudyResponse,
 } from '../../research';
 import { ErrorBox, Field } from '../ui';
-import { ScorePicker } from '../loyalty/ScorePicker';
+import { AnswerField, given, placeErrors, QuotesEditor } from './AnswerInput';
 
 type Answers = Record<string, AnswerValue | null>;
 type Errors = Record<string, string>;
-
-function given(v: AnswerValue | null | undefined): boolean {
-  if (v === null || v === undefined) return false;
-  if (Array.isArray(v)) return v.length > 0;
-  if (typeof v === 'string') return v.trim() !== '';
-  return true;
-}
 
 function same(a: AnswerValue | null | undefined, b: AnswerValue | null | undefined): boolean {
   if (!given(a) && !given(b)) return true;
   if (Array.isArray(a) && Array.isArray(b)) return [...a].sort().join() === [...b].sort().join();
   if (typeof a === 'string' && typeof b === 'string') return a.trim() === b.trim();
   return a === b;
-}
-
-/** "a:<code>" for /answers/<code>, "quotes/2", or the pointer's first segment. */
-function placeError(pointer: string): string {
-  const m = /^\/answers\/([^/]+)/.exec(pointer);
-  if (m) return `a:${decodeURIComponent(m[1].replace(/~1/g, '/').replace(/~0/g, '~'))}`;
-  const q = /^\/quotes\/(\d+)/.exec(pointer);
-  if (q) return `quotes/${q[1]}`;
-  return pointer.replace(/^\//, '').split('/')[0] || '_';
 }
 
 export function ResponseEdit(props: {
@@ -48,7 +32,7 @@ export function ResponseEdit(props: {
   onSaved: (r: StudyResponse) => void;
   onCancel: () => void;
 }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const [base, setBase] = useState<StudyResponse>(props.response);
   const [answers, setAnswers] = useState<Answers>(() => ({ ...props.response.answers }));
   const [notes, setNotes] = useState(props.response.notes || '');
@@ -57,7 +41,6 @@ export function ResponseEdit(props: {
   const [error, setError] = useState<unknown>(null);
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState(false);
-  const scale = props.catalogue ? props.catalogue.settings : { score_min: 1, score_max: 5 };
   const questions = useMemo(() => props.questions.filter((q) => q.active).sort((a, b) => a.position - b.position), [props.questions]);
   const retiredAnswered = props.questions.filter((q) => !q.active && q.code in (base.answers || {}));
 
@@ -129,88 +112,12 @@ export function ResponseEdit(props: {
       if (err instanceof ApiError && err.status === 412) {
         setConflict(true);
       } else if (err instanceof ApiError) {
-        const placed: Errors = {};
-        for (const pe of err.problem.errors || []) {
-          const k = placeError(pe.pointer || '');
-          placed[k] = placed[k] ? `${placed[k]}; ${pe.message}` : pe.message;
-        }
-        setErrors(placed);
+        setErrors(placeErrors(err));
         setError(err);
       } else setError(err);
     } finally {
       setBusy(false);
     }
-  };
-
-  const factorsOf = (q: Question): { name: string; factors: LoyaltyFactor[] }[] => {
-    if (!props.catalogue) return [];
-    const chosen = new Set(Array.isArray(answers[q.code]) ? (answers[q.code] as number[]) : []);
-    return props.catalogue.components
-      .filter((c) => (q.component_id ? c.id === q.component_id : c.active || c.factors.some((f) => chosen.has(f.id))))
-      .map((c) => ({ name: loc(c.name, lang), factors: c.factors.filter((f) => f.active || chosen.has(f.id)) }))
-      .filter((g) => g.factors.length > 0);
-  };
-
-  const input = (q: Question) => {
-    const v = answers[q.code];
-    const invalid = !!errors[`a:${q.code}`];
-    const labelId = `l-re-${q.id}`;
-    const name = `re_${q.code}`;
-    if (q.kind === 'recommend' || SCALE_KINDS.includes(q.kind)) {
-      const [min, max] = q.kind === 'recommend' ? [0, 10] : [scale.score_min, scale.score_max];
-      return (
-        <ScorePicker name={name} min={min} max={max} value={typeof v === 'number' ? v : null} labelledBy={labelId}
-          invalid={invalid} onChange={(x) => answer(q.code, x)} />
-      );
-    }
-    if (q.kind === 'factors') {
-      const chosen = new Set(Array.isArray(v) ? v : []);
-      const groups = factorsOf(q);
-      if (groups.length === 0) return <p class="muted">{t('interview_no_factors')}</p>;
-      return (
-        <div class="factor-picks" role="group" aria-labelledby={labelId}>
-          {groups.map((g) => (
-            <div class="factor-group">
-              {!q.component_id && groups.length > 1 && <div class="factor-group-name">{g.name}</div>}
-              {g.factors.map((f) => (
-                <label class="check" data-factor-id={f.id}>
-                  <input type="checkbox" name={name} value={String(f.id)} checked={chosen.has(f.id)}
-                    onChange={(e) => {
-                      const s = new Set(chosen);
-                      if ((e.target as HTMLInputElement).checked) s.add(f.id);
-                      else s.delete(f.id);
-                      answer(q.code, [...s]);
-                    }} />
-                  <span>{loc(f.text, lang)}</span>
-                </label>
-              ))}
-            </div>
-          ))}
-        </div>
-      );
-    }
-    if (q.kind === 'choice') {
-      return (
-        <div class="choice-picks" role="radiogroup" aria-labelledby={labelId}>
-          {(q.options || []).map((o) => (
-            <label class="check" data-option={o.code}>
-              <input type="radio" name={name} value={o.code} checked={v === o.code} onChange={() => answer(q.code, o.code)} />
-              <span>{loc(o.text, lang)}</span>
-            </label>
-          ))}
-          {!q.required && (
-            <label class="check">
-              <input type="radio" name={name} value="" checked={!given(v)} onChange={() => answer(q.code, null)} />
-              <span class="muted">{t('interview_no_answer')}</span>
-            </label>
-          )}
-        </div>
-      );
-    }
-    return (
-      <textarea name={name} rows={3} maxLength={10000} aria-labelledby={labelId} aria-invalid={invalid || undefined}
-        value={typeof v === 'string' ? v : ''} onInput={(e) => answer(q.code, (e.target as HTMLTextAreaElement).value)} />
-    );
   };
 
   const known = new Set(['notes', 'quotes', ...questions.map((q) => `a:${q.code}`), ...quotes.map((_, i) => `quotes/${i}`)]);
@@ -234,23 +141,10 @@ export function ResponseEdit(props: {
           {unplaced.map((k) => <li>{errors[k]}</li>)}
         </ul>
       )}
-      {questions.map((q, i) => {
-        const err = errors[`a:${q.code}`];
-        return (
-          <fieldset class={`interview-question${err ? ' field-invalid' : ''}`} data-question={q.code} data-kind={q.kind}>
-            <legend id={`l-re-${q.id}`}>
-              <span class="q-pos">{i + 1}.</span> {loc(q.text, lang)}
-              {q.required && <span class="req" aria-hidden="true"> *</span>}
-            </legend>
-            <div class="sub">
-              {t(questionKindKey(q.kind))} · <code>{q.code}</code>
-              {SCALE_KINDS.includes(q.kind) && ` (${scale.score_min}–${scale.score_max})`}
-            </div>
-            {input(q)}
-            {err && <div class="field-error" role="alert">{err}</div>}
-          </fieldset>
-        );
-      })}
+      {questions.map((q, i) => (
+        <AnswerField question={q} index={i} value={answers[q.code]} onChange={(v) => answer(q.code, v)} name={`re_${q.code}`}
+          labelId={`l-re-${q.id}`} catalogue={props.catalogue} error={errors[`a:${q.code}`]} detail={<> · <code>{q.code}</code></>} />
+      ))}
       {retiredAnswered.length > 0 && (
         <p class="muted small">{t('redit_retired_kept', { codes: retiredAnswered.map((q) => q.code).join(', ') })}</p>
       )}
@@ -258,24 +152,8 @@ export function ResponseEdit(props: {
         <textarea id="f-redit_notes" name="redit_notes" rows={3} maxLength={10000} value={notes}
           onInput={(e) => { setNotes((e.target as HTMLTextAreaElement).value); clear('notes'); }} />
       </Field>
-      <fieldset class="quotes-editor">
-        <legend>{t('interview_quotes')}</legend>
-        {errors.quotes && <div class="field-error" role="alert">{errors.quotes}</div>}
-        {quotes.map((q, i) => (
-          <div class={`quote-row${errors[`quotes/${i}`] ? ' field-invalid' : ''}`}>
-            <textarea name={`redit_quote_${i}`} rows={2} maxLength={2000} value={q} aria-label={`${t('interview_quote')} ${i + 1}`}
-              onInput={(e) => { setQuotes(quotes.map((x, j) => (j === i ? (e.target as HTMLTextAreaElement).value : x))); clear(`quotes/${i}`); }} />
-            <button type="button" class="btn btn-small btn-ghost" aria-label={t('remove')} title={t('remove')}
-              onClick={() => setQuotes(quotes.length > 1 ? quotes.filter((_, j) => j !== i) : [''])}>
-              ✕
-            </button>
-            {errors[`quotes/${i}`] && <div class="field-error" role="alert">{errors[`quotes/${i}`]}</div>}
-          </div>
-        ))}
-        <button type="button" class="btn btn-small btn-ghost" onClick={() => setQuotes([...quotes, ''])}>
-          + {t('interview_quote_add')}
-        </button>
-      </fieldset>
+      <QuotesEditor quotes={quotes} errors={errors} name="redit_quote_"
+        onChange={(qs, key) => { setQuotes(qs); if (key) clear(key); }} />
       <div class="btn-row save-row">
         <button type="submit" class="btn btn-primary" data-action="save-correction" disabled={busy}>
           {busy ? t('saving') : t('redit_save')}
