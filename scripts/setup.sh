@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 pkgs=(gcc make pkg-config python3 meson ninja-build sqlite3
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libxlsxwriter-dev
       libcsv-dev libpq-dev libgsl-dev libreadstat-dev libcurl4-openssl-dev libcmocka-dev
+      libstemmer-dev
       nodejs npm)
 for arg in "$@"; do
   case "$arg" in
