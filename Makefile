@@ -31,6 +31,7 @@ bench: build
 	@bench/portfolio.sh $(BUILD)/bench/portfolio
 	@bench/analytics.sh $(BUILD)/bench
 	@bench/responses_import.sh $(BUILD)/advocate $(BUILD)/bench
+	@bench/sse.sh $(BUILD)/bench/sse
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i

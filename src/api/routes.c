@@ -26,6 +26,13 @@ API_ROUTES_DECL(survey_page);
 API_ROUTES_DECL(responses);
 API_ROUTES_DECL(response_io);
 API_ROUTES_DECL(research);
+API_ROUTES_DECL(portal_users);
+API_ROUTES_DECL(portal_auth);
+API_ROUTES_DECL(live);
+API_ROUTES_DECL(requests);
+API_ROUTES_DECL(request_settings);
+API_ROUTES_DECL(request_figures);
+API_ROUTES_DECL(portal_requests);
 
 #define ROUTES_MAX 256
 
@@ -53,6 +60,13 @@ static const struct {
     {api_responses_routes, &api_responses_routes_n},
     {api_response_io_routes, &api_response_io_routes_n},
     {api_research_routes, &api_research_routes_n},
+    {api_portal_users_routes, &api_portal_users_routes_n},
+    {api_portal_auth_routes, &api_portal_auth_routes_n},
+    {api_live_routes, &api_live_routes_n},
+    {api_requests_routes, &api_requests_routes_n},
+    {api_request_settings_routes, &api_request_settings_routes_n},
+    {api_request_figures_routes, &api_request_figures_routes_n},
+    {api_portal_requests_routes, &api_portal_requests_routes_n},
 };
 
 static struct route all_routes[ROUTES_MAX];

@@ -1,6 +1,9 @@
 /*
  * system.c — routes that are not about a resource: health, metrics, the
- * OpenAPI document, and the embedded web UI.
+ * OpenAPI document, and the embedded web UI: the staff app at "/", the
+ * client portal at "/portal/" (the only page other sites may frame, as
+ * server_config.frame_ancestors allows) and its widget script at
+ * "/portal/widget.js".
  */
 #include <string.h>
 
@@ -114,9 +117,35 @@ get_favicon(struct req *r)
 	return serve_asset(r, "/favicon.svg", false);
 }
 
+/* The client portal's page: the one answer other sites may frame (frame_ancestors). */
+static enum adv_err
+get_portal(struct req *r)
+{
+	r->frameable = true;
+	return serve_asset(r, "/portal.html", false);
+}
+
+/* "/portal" → "/portal/", so that the page's relative links resolve under it. */
+static enum adv_err
+get_portal_bare(struct req *r)
+{
+	resp_header(r, "Location", "/portal/");
+	return resp_bytes(r, 308, NULL, "", 0);
+}
+
+/* The widget script a supplier puts on its own site: not hashed, so revalidated (ETag). */
+static enum adv_err
+get_widget(struct req *r)
+{
+	return serve_asset(r, "/portal/widget.js", false);
+}
+
 API_ROUTES_DEFINE(system, {HTTP_GET, "/healthz", get_healthz, ACCESS_PUBLIC, ROLE_NONE, 0},
 		  {HTTP_GET, "/metrics", get_metrics, ACCESS_PUBLIC, ROLE_NONE, 0},
 		  {HTTP_GET, "/api/v1/openapi.json", get_openapi, ACCESS_PUBLIC, ROLE_NONE, 0},
 		  {HTTP_GET, "/", get_index, ACCESS_PUBLIC, ROLE_NONE, 0},
 		  {HTTP_GET, "/favicon.svg", get_favicon, ACCESS_PUBLIC, ROLE_NONE, 0},
-		  {HTTP_GET, "/assets/{file}", get_asset, ACCESS_PUBLIC, ROLE_NONE, 0}, );
+		  {HTTP_GET, "/assets/{file}", get_asset, ACCESS_PUBLIC, ROLE_NONE, 0},
+		  {HTTP_GET, "/portal", get_portal_bare, ACCESS_PUBLIC, ROLE_NONE, 0},
+		  {HTTP_GET, "/portal/", get_portal, ACCESS_PUBLIC, ROLE_NONE, 0},
+		  {HTTP_GET, "/portal/widget.js", get_widget, ACCESS_PUBLIC, ROLE_NONE, 0}, );

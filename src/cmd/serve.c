@@ -7,18 +7,37 @@
 
 #include <malloc.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/routes.h"
 #include "core/demo.h"
+#include "cmd/jobs.h"
 #include "db/bus.h"
 #include "http/http.h"
 #include "http/proxy.h"
+#include "http/sse.h"
 
 #define SERVE_DRAIN_MS	  10000
 #define SERVE_MALLOC_KEEP (256 * 1024 * 1024)
 #define SERVE_MALLOC_MMAP (32 * 1024 * 1024)
+
+/*
+ * Raises the soft limit on open files towards want (at most the hard limit):
+ * every connection, live streams included, holds a descriptor, and the
+ * usual soft limit of 1024 is below the connection limit.
+ */
+static void
+raise_nofile(rlim_t want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
 
 /* An unsigned option value, or dflt when absent; false on a malformed value. */
 static bool
@@ -57,6 +76,30 @@ trusted_proxy_opt(const char *v, const char **out)
 	return false;
 }
 
+/*
+ * Sets *out to the --portal-frame-ancestors list v, or
+ * $ADVOCATE_PORTAL_FRAME_ANCESTORS when v is NULL (NULL when neither is set:
+ * the portal may not be framed). False, after one line on stderr naming the
+ * bad source, when the list does not parse (server_frame_ancestors).
+ */
+static bool
+frame_ancestors_opt(const char *v, const char **out)
+{
+	struct adv_errbuf eb = {{0}, {0}};
+	char norm[FRAME_ANCESTORS_MAX + 1];
+	const char *from = "--portal-frame-ancestors";
+
+	if (v == NULL) {
+		v = getenv("ADVOCATE_PORTAL_FRAME_ANCESTORS");
+		from = "ADVOCATE_PORTAL_FRAME_ANCESTORS";
+	}
+	*out = v;
+	if (server_frame_ancestors(v, norm, &eb) == ADV_OK)
+		return true;
+	fprintf(stderr, "advocate serve: %s: %s\n", from, eb.msg);
+	return false;
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -72,6 +115,9 @@ cmd_serve(int argc, char **argv)
 	    {"session-max", true, NULL},
 	    {"tls-proxy", false, NULL},
 	    {"trusted-proxy", true, NULL},
+	    {"per-ip-limit", true, NULL},
+	    {"streams-max", true, NULL},
+	    {"portal-frame-ancestors", true, NULL},
 	};
 	size_t nopts = sizeof(opts) / sizeof(opts[0]), npos;
 	struct server_config cfg = {
@@ -85,7 +131,8 @@ cmd_serve(int argc, char **argv)
 	struct server *srv = NULL;
 	struct db *db = NULL;
 	struct bus *bus = NULL;
-	unsigned long threads, body_max, upload_max, idle, smax;
+	struct jobs *jobs = NULL;
+	unsigned long threads, body_max, upload_max, idle, smax, per_ip, streams;
 	unsigned nroutes;
 	const struct route *routes;
 	sigset_t set;
@@ -97,7 +144,12 @@ cmd_serve(int argc, char **argv)
 		       "$ADVOCATE_LISTEN) --demo --threads N --body-max BYTES --upload-max BYTES "
 		       "--session-idle SECONDS --session-max SECONDS --no-access-log --tls-proxy "
 		       "--trusted-proxy LIST (addresses and CIDR ranges of reverse proxies whose "
-		       "X-Forwarded-For is believed, or $ADVOCATE_TRUSTED_PROXY)\n");
+		       "X-Forwarded-For is believed, or $ADVOCATE_TRUSTED_PROXY) --per-ip-limit N "
+		       "(connections from one address, default 512; live event streams count) "
+		       "--streams-max N (live event streams held at once, default 4096) "
+		       "--portal-frame-ancestors LIST (sites that may show the client portal in a "
+		       "frame, such as \"https://www.supplier.example\"; default none, or "
+		       "$ADVOCATE_PORTAL_FRAME_ANCESTORS)\n");
 		return 0;
 	}
 	if (!cmd_parse(argc, argv, opts, nopts, pos, 0, &npos))
@@ -107,9 +159,13 @@ cmd_serve(int argc, char **argv)
 	    !opt_unsigned(cmd_opt(opts, nopts, "upload-max"), 64ul * 1024 * 1024, &upload_max) ||
 	    !opt_unsigned(cmd_opt(opts, nopts, "session-idle"), 12ul * 3600, &idle) ||
 	    !opt_unsigned(cmd_opt(opts, nopts, "session-max"), 7ul * 24 * 3600, &smax) ||
-	    threads > 256 || body_max == 0 || upload_max == 0 || idle == 0 || smax == 0) {
+	    !opt_unsigned(cmd_opt(opts, nopts, "per-ip-limit"), 512, &per_ip) ||
+	    !opt_unsigned(cmd_opt(opts, nopts, "streams-max"), SSE_STREAMS_MAX, &streams) ||
+	    threads > 256 || body_max == 0 || upload_max == 0 || idle == 0 || smax == 0 ||
+	    per_ip == 0 || per_ip > 1000000 || streams == 0 || streams > 1000000) {
 		fprintf(stderr, "advocate serve: --threads, --body-max, --upload-max, "
-				"--session-idle and --session-max take positive whole numbers\n");
+				"--session-idle, --session-max, --per-ip-limit and --streams-max "
+				"take positive whole numbers\n");
 		return 2;
 	}
 	cfg.listen = cmd_opt(opts, nopts, "listen");
@@ -122,9 +178,17 @@ cmd_serve(int argc, char **argv)
 	cfg.body_raw_max = upload_max;
 	cfg.session_idle = (unsigned)idle;
 	cfg.session_max = (unsigned)smax;
+	cfg.per_ip_limit = (unsigned)per_ip;
+	cfg.streams_max = (unsigned)streams;
+	/* Every stream is a connection: leave room for requests beside the streams. */
+	if (cfg.conn_limit < cfg.streams_max + 1024)
+		cfg.conn_limit = cfg.streams_max + 1024;
+	raise_nofile((rlim_t)cfg.conn_limit + 256);
 	cfg.access_log = cmd_opt(opts, nopts, "no-access-log") == NULL;
 	cfg.tls = cmd_opt(opts, nopts, "tls-proxy") != NULL;
-	if (!trusted_proxy_opt(cmd_opt(opts, nopts, "trusted-proxy"), &cfg.trusted_proxy))
+	if (!trusted_proxy_opt(cmd_opt(opts, nopts, "trusted-proxy"), &cfg.trusted_proxy) ||
+	    !frame_ancestors_opt(cmd_opt(opts, nopts, "portal-frame-ancestors"),
+				 &cfg.frame_ancestors))
 		return 2;
 
 	/*
@@ -161,6 +225,10 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "advocate serve: %s\n", eb.msg);
 		goto out;
 	}
+	if (jobs_start(db, &jobs) != ADV_OK) {
+		fprintf(stderr, "advocate serve: cannot start the periodic jobs\n");
+		goto out;
+	}
 	fprintf(stderr, "advocate: listening on http://%s (port %u)\n", cfg.listen,
 		server_port(srv));
 	fflush(stdout);
@@ -170,6 +238,7 @@ cmd_serve(int argc, char **argv)
 	srv = NULL;
 	status = 0;
 out:
+	jobs_stop(jobs);
 	server_stop(srv, 0);
 	bus_close(bus);
 	db_close(db);

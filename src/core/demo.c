@@ -1335,7 +1335,9 @@ demo_fill(struct db_conn *c, struct arena *a, struct adv_errbuf *eb)
 		adv_fail(eb, rc, NULL, "cannot add the people of the demo's clients");
 		goto out;
 	}
-	rc = demo_research(c, ws_id, uids[0], competitors[0], eb);
+	if ((rc = demo_research(c, ws_id, uids[0], competitors[0], eb)) != ADV_OK)
+		goto out;
+	rc = demo_dialog(c, ws_id, uids[0], eb);
 out:
 	arena_free(&row);
 	return rc;

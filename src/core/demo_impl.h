@@ -1,6 +1,7 @@
 /*
  * demo_impl.h — what the parts of the demo share (core/demo.c, the
- * workspace and its clients; core/demo_research.c, its studies): the
+ * workspace and its clients; core/demo_research.c, its studies;
+ * core/demo_requests.c, its dialog window): the
  * deterministic generator, dates relative to today, and the research step.
  */
 #ifndef ADV_CORE_DEMO_IMPL_H
@@ -33,5 +34,13 @@ const char *demo_days_ago(struct arena *a, long days);
  */
 enum adv_err demo_research(struct db_conn *c, int64_t ws_id, int64_t author, int64_t competitor_id,
 			   struct adv_errbuf *eb);
+
+/*
+ * Adds the demo's dialog window to workspace ws_id, whose clients and
+ * their people exist already: service levels, and requests of the live
+ * clients over the last three months at every stage, answered by author,
+ * classified, and rated by the clients.
+ */
+enum adv_err demo_dialog(struct db_conn *c, int64_t ws_id, int64_t author, struct adv_errbuf *eb);
 
 #endif

@@ -162,6 +162,12 @@ db_kind(const struct db *db)
 	return db->be->kind;
 }
 
+enum db_kind
+db_conn_kind(const struct db_conn *c)
+{
+	return c->db->be->kind;
+}
+
 uint64_t
 db_conn_pool_id(const struct db_conn *c)
 {

@@ -55,6 +55,9 @@ void db_close(struct db *db);
 /* Which engine the pool talks to. */
 enum db_kind db_kind(const struct db *db);
 
+/* Which engine the connection talks to (for the rare statement only one dialect has). */
+enum db_kind db_conn_kind(const struct db_conn *c);
+
 /*
  * A number naming the pool c belongs to, unique in this process (never
  * reused, unlike the pool's address): for caches kept beside the database

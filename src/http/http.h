@@ -71,6 +71,8 @@ struct server_config {
 	unsigned conn_timeout; /* seconds */
 	unsigned conn_limit;   /* connections in all */
 	unsigned per_ip_limit; /* connections per address */
+	unsigned streams_max;  /* live event streams at once (http/sse.h); 0: the default */
+	unsigned heartbeat_s;  /* a stream's silence before a heartbeat; 0: the default */
 	size_t conn_memory;    /* per-connection buffer: bounds header size */
 	unsigned session_idle; /* seconds */
 	unsigned session_max;  /* seconds */
@@ -84,6 +86,13 @@ struct server_config {
 	 * naming the bad entry); not owned, must outlive the server as listen does.
 	 */
 	const char *trusted_proxy;
+	/*
+	 * The CSP frame-ancestors sources of the answers that may be framed by
+	 * other sites (req.frameable: the client portal's page), as
+	 * server_frame_ancestors takes them; NULL or blank: 'none', as every other
+	 * answer has. Checked by server_start; not owned, must outlive the server.
+	 */
+	const char *frame_ancestors;
 };
 
 /* The signed-in caller, if any. */
@@ -146,9 +155,16 @@ struct req {
 	size_t out_len;
 	json_t *out_json; /* serialised at send time when set */
 	char *out_owned;  /* a malloc'ed body the server frees, when set */
+	void *out_stream; /* a streaming libmicrohttpd response (http/sse.c), sent instead */
 	struct resp_header headers[RESP_HEADERS_MAX];
 	unsigned nheaders;
 	bool answered;
+	/*
+	 * Set by a handler whose answer other sites may frame: it gets
+	 * server_config.frame_ancestors in its CSP (and no X-Frame-Options)
+	 * instead of frame-ancestors 'none'.
+	 */
+	bool frameable;
 };
 
 /* Server lifecycle (server.c). */
@@ -180,8 +196,36 @@ struct db *server_db(const struct server *s);
 /* The routes the server was started with. */
 const struct route *server_routes(const struct server *s, unsigned *n);
 
+/* Longest source list server_frame_ancestors accepts, in bytes. */
+#define FRAME_ANCESTORS_MAX 1024
+
+/*
+ * Checks a CSP frame-ancestors source list: 'self', scheme sources
+ * ("https:") and host sources ("https://shop.example.com:8443/app",
+ * "*.example.com"), separated by spaces or commas, or 'none' alone; NULL
+ * or blank means 'none'. Writes it with single spaces between sources into
+ * out (at least FRAME_ANCESTORS_MAX + 1 bytes; "'none'" for none).
+ * ADV_EINVAL (detail in eb) naming the first source that is none of these,
+ * or when the list is longer than FRAME_ANCESTORS_MAX.
+ */
+enum adv_err server_frame_ancestors(const char *list, char *out, struct adv_errbuf *eb);
+
 /* Prometheus text of the server's counters into out. */
 enum adv_err server_metrics(struct server *s, struct buf *out);
+
+/* Most objects server_ext keeps per server. */
+#define SERVER_EXT_MAX 8
+
+/*
+ * The object a layer above keeps once per server (such as the hub of live
+ * streams), under key (an address of that layer's own): made by make(s, arg)
+ * on the first call, under a lock, and returned as is afterwards; release(obj)
+ * runs when the server stops, after every request and stream has ended.
+ * NULL when make returns NULL (nothing is kept: the next call tries again)
+ * or the server keeps SERVER_EXT_MAX objects already.
+ */
+void *server_ext(struct server *s, const void *key, void *(*make)(struct server *s, void *arg),
+		 void *arg, void (*release)(void *obj));
 
 /* Request helpers (req.c). */
 

@@ -2,7 +2,7 @@
  * server.c — the libmicrohttpd glue: an epoll thread pool, the per-request
  * arena, body accumulation with a limit, dispatch through the route table,
  * authentication and CSRF checks, security headers, the access log, metrics,
- * and a draining stop.
+ * streaming answers (sse.c), and a draining stop that ends streams first.
  */
 #include "http/server_impl.h"
 
@@ -21,10 +21,12 @@
 
 #define REQ_ARENA_LIMIT (64u * 1024u * 1024u)
 
-static const char csp_value[] =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'";
+#define CSP_BASE                                                                                   \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "                \
+	"form-action 'self'; frame-ancestors "
+
+static const char csp_value[] = CSP_BASE "'none'";
 
 static uint64_t
 now_ns(void)
@@ -148,9 +150,13 @@ req_new(struct server *s, struct MHD_Connection *conn, const char *method, const
 static void
 add_common_headers(struct req *r, struct MHD_Response *mr)
 {
-	MHD_add_response_header(mr, "Content-Security-Policy", csp_value);
+	bool framed = r->frameable && r->srv->csp_frameable[0] != '\0';
+
+	MHD_add_response_header(mr, "Content-Security-Policy",
+				framed ? r->srv->csp_frameable : csp_value);
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(mr, "X-Frame-Options", "DENY");
+	if (!framed)
+		MHD_add_response_header(mr, "X-Frame-Options", "DENY");
 	MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(mr, "X-Request-Id", r->id);
 	if (r->srv->cfg.tls)
@@ -167,7 +173,19 @@ req_send(struct req *r)
 
 	if (!r->answered)
 		resp_problem(r, ADV_EINTERNAL);
-	if (r->out_json != NULL) {
+	if (r->out_stream != NULL && r->status != 200) {
+		MHD_destroy_response(r->out_stream);
+		r->out_stream = NULL;
+	}
+	if (r->out_stream != NULL) {
+		/* A stream outlives its handler: its database connection goes back now. */
+		mr = r->out_stream;
+		r->out_stream = NULL;
+		if (r->db != NULL) {
+			db_release(r->srv->db, r->db);
+			r->db = NULL;
+		}
+	} else if (r->out_json != NULL) {
 		char *text = json_dumps(r->out_json, JSON_COMPACT | JSON_ENCODE_ANY);
 
 		json_decref(r->out_json);
@@ -406,6 +424,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	if (r->db != NULL)
 		db_release(s->db, r->db);
+	if (r->out_stream != NULL)
+		MHD_destroy_response(r->out_stream);
 	if (r->out_json != NULL)
 		json_decref(r->out_json);
 	if (r->errors != NULL)
@@ -467,6 +487,116 @@ parse_listen(const char *listen, struct sockaddr_storage *ss, struct adv_errbuf 
 	return ADV_OK;
 }
 
+/* True when c may appear in a host source's path (RFC 3986 pchar and '/', no ',' ';' '\''). */
+static bool
+csp_path_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("-._~!$&()*+=:@/%", c) != NULL);
+}
+
+/* True when the n bytes at s are one CSP source expression frame-ancestors allows. */
+static bool
+csp_source_ok(const char *s, size_t n)
+{
+	size_t i = 0, label = 0, k;
+	bool any = false;
+
+	if (n == 6 && memcmp(s, "'self'", 6) == 0)
+		return true;
+	/* A scheme: "https:" alone, or the start of "https://host". */
+	for (k = 0; k < n && ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
+			      (k > 0 && ((s[k] >= '0' && s[k] <= '9') || s[k] == '+' ||
+					 s[k] == '-' || s[k] == '.')));
+	     k++)
+		;
+	if (k > 0 && k < n && s[k] == ':') {
+		if (k + 1 == n)
+			return true;
+		if (n - k >= 3 && s[k + 1] == '/' && s[k + 2] == '/')
+			i = k + 3; /* else "host:port": read again as a host */
+	}
+	/* The host: "*", or an optional "*." and dot-separated labels. */
+	if (i < n && s[i] == '*') {
+		i++;
+		if (i < n && s[i] == '.')
+			i++;
+		else
+			any = true;
+	}
+	if (!any) {
+		for (label = 0; i < n && s[i] != ':' && s[i] != '/'; i++) {
+			if (s[i] == '.') {
+				if (label == 0)
+					return false;
+				label = 0;
+			} else if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+				   (s[i] >= '0' && s[i] <= '9') || s[i] == '-') {
+				label++;
+			} else {
+				return false;
+			}
+		}
+		if (label == 0)
+			return false;
+	}
+	/* The port: digits or "*". */
+	if (i < n && s[i] == ':') {
+		i++;
+		if (i < n && s[i] == '*')
+			i++;
+		else if (i == n || s[i] < '0' || s[i] > '9')
+			return false;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	/* The path. */
+	if (i < n && s[i] != '/')
+		return false;
+	for (; i < n; i++)
+		if (!csp_path_char(s[i]))
+			return false;
+	return true;
+}
+
+enum adv_err
+server_frame_ancestors(const char *list, char *out, struct adv_errbuf *eb)
+{
+	size_t len = 0, n;
+	unsigned count = 0;
+	bool none = false;
+
+	out[0] = '\0';
+	if (list != NULL && strlen(list) > FRAME_ANCESTORS_MAX)
+		return adv_fail(eb, ADV_EINVAL, NULL,
+				"frame ancestors: the list is longer than %d bytes",
+				FRAME_ANCESTORS_MAX);
+	for (const char *p = list; p != NULL && *p != '\0'; p += n) {
+		p += strspn(p, " \t,");
+		if ((n = strcspn(p, " \t,")) == 0)
+			break;
+		if (n == 6 && memcmp(p, "'none'", 6) == 0) {
+			none = true;
+		} else if (!csp_source_ok(p, n)) {
+			return adv_fail(eb, ADV_EINVAL, NULL,
+					"frame ancestors: '%.*s' is not a CSP source (such as "
+					"https://www.example.com or 'self')",
+					(int)(n > 200 ? 200 : n), p);
+		}
+		if (count++ > 0)
+			out[len++] = ' ';
+		memcpy(out + len, p, n);
+		len += n;
+		out[len] = '\0';
+	}
+	if (none && count > 1)
+		return adv_fail(eb, ADV_EINVAL, NULL,
+				"frame ancestors: 'none' cannot be listed with other sources");
+	if (count == 0)
+		strcpy(out, "'none'");
+	return ADV_OK;
+}
+
 unsigned
 server_default_threads(void)
 {
@@ -482,6 +612,7 @@ server_start(const struct server_config *cfg, struct db *db, const struct route 
 	struct server *s = NULL;
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *di;
+	char fa[FRAME_ANCESTORS_MAX + 1];
 	enum adv_err rc;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 
@@ -498,6 +629,10 @@ server_start(const struct server_config *cfg, struct db *db, const struct route 
 	s->cfg = *cfg;
 	if ((rc = proxy_list_parse(cfg->trusted_proxy, &s->proxies, eb)) != ADV_OK)
 		goto out;
+	if ((rc = server_frame_ancestors(cfg->frame_ancestors, fa, eb)) != ADV_OK)
+		goto out;
+	if (strcmp(fa, "'none'") != 0)
+		snprintf(s->csp_frameable, sizeof(s->csp_frameable), "%s%s", CSP_BASE, fa);
 	if (s->cfg.threads == 0)
 		s->cfg.threads = server_default_threads();
 	s->db = db;
@@ -506,10 +641,12 @@ server_start(const struct server_config *cfg, struct db *db, const struct route 
 	s->instance_tag = (unsigned)getpid() ^ (unsigned)time(NULL);
 	if ((rc = metrics_init(&s->metrics, nroutes)) != ADV_OK)
 		goto out;
-	if ((s->cache = cache_new()) == NULL) {
+	if ((s->cache = cache_new()) == NULL ||
+	    (s->sse = sse_set_new(cfg->streams_max, cfg->heartbeat_s)) == NULL) {
 		rc = ADV_ENOMEM;
 		goto out;
 	}
+	pthread_mutex_init(&s->ext_mu, NULL);
 	s->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -531,6 +668,10 @@ out:
 	if (s != NULL) {
 		metrics_release(&s->metrics);
 		cache_free(s->cache);
+		if (s->sse != NULL) {
+			sse_set_free(s->sse);
+			pthread_mutex_destroy(&s->ext_mu);
+		}
 		free(s);
 	}
 	return rc;
@@ -572,12 +713,45 @@ server_stop(struct server *s, unsigned grace_ms)
 	 * is ours: requests that arrive from now on are refused with 503.
 	 */
 	atomic_store(&s->draining, true);
+	/* Streams never finish by themselves: end them, so that they drain like requests. */
+	sse_set_shutdown(s->sse);
 	for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
 		usleep(10000);
 	MHD_stop_daemon(s->daemon);
+	for (int i = SERVER_EXT_MAX - 1; i >= 0; i--)
+		if (s->ext[i].key != NULL && s->ext[i].release != NULL)
+			s->ext[i].release(s->ext[i].obj);
+	pthread_mutex_destroy(&s->ext_mu);
+	sse_set_free(s->sse);
 	metrics_release(&s->metrics);
 	cache_free(s->cache);
 	free(s);
+}
+
+void *
+server_ext(struct server *s, const void *key, void *(*make)(struct server *s, void *arg), void *arg,
+	   void (*release)(void *obj))
+{
+	void *obj = NULL;
+	int free_slot = -1;
+
+	pthread_mutex_lock(&s->ext_mu);
+	for (int i = 0; i < SERVER_EXT_MAX; i++) {
+		if (s->ext[i].key == key) {
+			obj = s->ext[i].obj;
+			goto out;
+		}
+		if (s->ext[i].key == NULL && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot < 0 || (obj = make(s, arg)) == NULL)
+		goto out;
+	s->ext[free_slot].key = key;
+	s->ext[free_slot].obj = obj;
+	s->ext[free_slot].release = release;
+out:
+	pthread_mutex_unlock(&s->ext_mu);
+	return obj;
 }
 
 enum adv_err
@@ -596,5 +770,11 @@ server_metrics(struct server *s, struct buf *out)
 		    "advocate_cache_requests_total{result=\"hit\"} %llu\n"
 		    "advocate_cache_requests_total{result=\"miss\"} %llu\n",
 		    (unsigned long long)hits, (unsigned long long)misses);
+	if (rc == ADV_OK)
+		rc = buf_printf(out,
+				"# HELP advocate_live_streams Live event streams open now.\n"
+				"# TYPE advocate_live_streams gauge\n"
+				"advocate_live_streams %u\n",
+				sse_count(s));
 	return rc;
 }

@@ -1,10 +1,11 @@
 /*
- * server_impl.h — the server's private state, shared by server.c and
- * metrics.c only.
+ * server_impl.h — the server's private state, shared by server.c, metrics.c
+ * and sse.c only.
  */
 #ifndef ADV_HTTP_SERVER_IMPL_H
 #define ADV_HTTP_SERVER_IMPL_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
@@ -12,6 +13,7 @@
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/proxy.h"
+#include "http/sse.h"
 
 struct MHD_Daemon;
 
@@ -29,6 +31,15 @@ struct server {
 	struct metrics metrics;
 	struct cache *cache;
 	struct proxy_list proxies; /* parsed cfg.trusted_proxy */
+	struct sse_set *sse;	   /* the live event streams (sse.c) */
+	/* The CSP of frameable answers (cfg.frame_ancestors); "" when they have the default. */
+	char csp_frameable[FRAME_ANCESTORS_MAX + 256];
+	pthread_mutex_t ext_mu; /* guards ext */
+	struct {
+		const void *key;
+		void *obj;
+		void (*release)(void *obj);
+	} ext[SERVER_EXT_MAX]; /* server_ext's objects; key NULL = free */
 };
 
 #endif

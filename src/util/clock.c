@@ -17,3 +17,15 @@ clock_now_plus(long offset, char out[CLOCK_TEXT_MAX])
 {
 	clock_format(time(NULL) + offset, out);
 }
+
+bool
+clock_parse(const char *s, time_t *out)
+{
+	struct tm tm = {0};
+	const char *end;
+
+	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL || *end != '\0')
+		return false;
+	*out = timegm(&tm);
+	return true;
+}

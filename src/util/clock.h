@@ -5,6 +5,7 @@
 #ifndef ADV_UTIL_CLOCK_H
 #define ADV_UTIL_CLOCK_H
 
+#include <stdbool.h>
 #include <time.h>
 
 #define CLOCK_TEXT_MAX 32
@@ -14,5 +15,8 @@ void clock_format(time_t t, char out[CLOCK_TEXT_MAX]);
 
 /* Now plus offset seconds (negative for the past), formatted. */
 void clock_now_plus(long offset, char out[CLOCK_TEXT_MAX]);
+
+/* Parses text that clock_format writes into *out; false when s is not such text. */
+bool clock_parse(const char *s, time_t *out);
 
 #endif

@@ -564,6 +564,27 @@ check "with A stopped, GET requests succeed through nginx: $get_ok of 6 (all fro
 write_req POST "/workspaces/$WS/accounts" "{\"name\":\"After stop $$\"}"
 check "with A stopped, a write succeeds (status $ST)" test "$ST" = 201
 
+# An acknowledged message of the dialog window survives its node being killed (SIGKILL) at once:
+# five rounds of a node that answers a reply 201 and is killed right after, then the thread is
+# read through nginx.
+TOKEN=$("$BIN" --db "$DB_URL" token create --email demo@advocate.local --label deploy 2>>"$T/token.log")
+req GET "$API/workspaces/$WS/requests?limit=1"
+req_id=$(jget "$T/body" items.0.id)
+acked=0
+for round in 1 2 3 4 5; do
+	start_node "kill-$round" || break
+	st=$(curl -sS --max-time 10 -o "$T/reply.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+		-H 'Content-Type: application/json' --data-binary "{\"body\":\"Acknowledged $$ $round\"}" \
+		"http://127.0.0.1:$NODE_PORT/api/v1/workspaces/$WS/requests/$req_id/messages")
+	kill -KILL "$NODE_PID" 2>/dev/null
+	wait "$NODE_PID" 2>/dev/null
+	[ "$st" = 201 ] && acked=$((acked + 1))
+done
+req GET "$API/workspaces/$WS/requests/$req_id"
+found=$(grep -o "Acknowledged $$ [0-9]" "$T/body" | sort -u | wc -l)
+check "replies acknowledged by a node killed right after answering are all kept: $found of $acked" \
+	test -n "$req_id" -a "$acked" = 5 -a "$found" = 5
+
 # Sign-in throttling per client address at nginx (bodies that serve rejects as invalid).
 n429=0
 for _ in $(seq 1 15); do
