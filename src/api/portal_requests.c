@@ -235,8 +235,42 @@ put_helpful(struct req *r)
 	return resp_json(r, 200, requests_message_json(&msg, true));
 }
 
+/*
+ * The live events of the person's company that the portal may see — new
+ * requests, messages (never internal notes), status changes, ratings —
+ * optionally of one request (topic_id, 404 outside the company), over
+ * Server-Sent Events with Last-Event-ID (api/live.h).
+ */
+static enum adv_err
+get_events(struct req *r)
+{
+	struct request_actor actor;
+	struct events_filter f;
+	struct request x;
+	int64_t ws_id, topic;
+	enum adv_err rc;
+
+	if ((rc = portal_actor(r, &actor, &ws_id)) != ADV_OK ||
+	    (rc = query_id(r, "topic_id", &topic)) != ADV_OK)
+		return rc;
+	if (topic > 0) {
+		rc = request_get(req_db(r), &r->arena, ws_id, actor.account_id, topic, &x);
+		if (rc == ADV_ENOTFOUND)
+			return adv_fail(&r->eb, rc, NULL, "no such request: %lld",
+					(long long)topic);
+		if (rc != ADV_OK)
+			return rc;
+	}
+	memset(&f, 0, sizeof(f));
+	f.ws_id = ws_id;
+	f.account_id = actor.account_id;
+	f.topic_id = topic;
+	f.visibility = EVENTS_SEE_PUBLIC;
+	return live_stream_start(r, &f);
+}
+
 API_ROUTES_DEFINE(
-    portal_requests,
+    portal_requests, {HTTP_GET, "/api/v1/portal/events", get_events, ACCESS_PUBLIC, ROLE_NONE, 0},
     {HTTP_GET, "/api/v1/portal/requests", get_requests, ACCESS_PUBLIC, ROLE_NONE, 0},
     {HTTP_POST, "/api/v1/portal/requests", post_request, ACCESS_PUBLIC, ROLE_NONE, 0},
     {HTTP_GET, "/api/v1/portal/requests/{id}", get_request, ACCESS_PUBLIC, ROLE_NONE, 0},
