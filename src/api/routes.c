@@ -33,6 +33,8 @@ API_ROUTES_DECL(requests);
 API_ROUTES_DECL(request_settings);
 API_ROUTES_DECL(request_figures);
 API_ROUTES_DECL(portal_requests);
+API_ROUTES_DECL(attachments);
+API_ROUTES_DECL(portal_attachments);
 
 #define ROUTES_MAX 256
 
@@ -67,6 +69,8 @@ static const struct {
     {api_request_settings_routes, &api_request_settings_routes_n},
     {api_request_figures_routes, &api_request_figures_routes_n},
     {api_portal_requests_routes, &api_portal_requests_routes_n},
+    {api_attachments_routes, &api_attachments_routes_n},
+    {api_portal_attachments_routes, &api_portal_attachments_routes_n},
 };
 
 static struct route all_routes[ROUTES_MAX];

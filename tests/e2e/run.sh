@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Browser tests of the web UI against a real server with demo data.
 #   tests/e2e/run.sh [path/to/advocate]     (default: build/advocate)
-# Starts `advocate serve --demo` on a free loopback port with a throwaway database, waits for
-# /healthz, runs ui.test.mjs (one "ok - name" / "not ok - name" line per case, then
-# "N passed, N failed"), stops the server, and exits non-zero when a case failed.
+# Starts `advocate serve --demo` on a free loopback port with a throwaway database (the client
+# portal frameable by pages of 127.0.0.1 and localhost, for the widget's test page), waits for
+# /healthz, runs ui.test.mjs (the staff UI) then portal.test.mjs (the client portal and its
+# widget) — one "ok - name" / "not ok - name" line per case, each file's count as a "# file:"
+# comment, then "N passed, N failed" for both — stops the server, and exits non-zero when a case
+# failed.
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -30,7 +33,8 @@ trap 'exit 130' INT TERM
 
 if [ ! -x "$BIN" ] && [ -x "$ROOT/$BIN" ]; then BIN="$ROOT/$BIN"; fi
 if [ ! -x "$BIN" ]; then echo "not ok - server binary $BIN not found"; echo "0 passed, 1 failed"; exit 1; fi
-"$BIN" serve --db "$TMP/e2e.db" --listen "127.0.0.1:$PORT" --demo >"$TMP/server.log" 2>&1 &
+PORTAL_FA="http://127.0.0.1:* http://localhost:*"
+"$BIN" serve --db "$TMP/e2e.db" --listen "127.0.0.1:$PORT" --demo --portal-frame-ancestors "$PORTAL_FA" >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 
 up=0
@@ -46,8 +50,20 @@ if [ "$up" != 1 ]; then
   exit 1
 fi
 
-BASE_URL="http://127.0.0.1:$PORT" node "$HERE/ui.test.mjs"
-rc=$?
+# Runs one test file, its closing count turned into a comment; the total comes last.
+run_file() {
+  local f=$1
+  BASE_URL="http://127.0.0.1:$PORT" PORTAL_FRAME_ANCESTORS="$PORTAL_FA" node "$HERE/$f" | tee "$TMP/$f.out" |
+    sed -u -E "s/^([0-9]+ passed, [0-9]+ failed)$/# $f: \1/"
+  return "${PIPESTATUS[0]}"
+}
+rc=0
+run_file ui.test.mjs || rc=1
+run_file portal.test.mjs || rc=1
+ok=$(cat "$TMP"/*.out | grep -c '^ok ')
+bad=$(cat "$TMP"/*.out | grep -c '^not ok ')
+if [ "$rc" != 0 ] && [ "$bad" = 0 ]; then bad=1; fi
+echo "$ok passed, $bad failed"
 if [ "$rc" != 0 ]; then
   echo "  # server log (last lines):"
   tail -20 "$TMP/server.log" | sed 's/^/  # /'

@@ -1357,6 +1357,378 @@ await test('research dashboard: k, thresholds and the quadrants target kept in t
 });
 // ---- end of helper-ui-io ----
 
+// ---- requests: the dialog window, staff side (helper-ui-requests) ----
+const rqSubject = `E2E рекламация ${stamp}`;
+let rqAccount = null; // { id, name, contact: { id, name } }
+let rqId = null;
+const rqUrl = (id = rqId) => `${BASE}/#/w/${WS}/requests/${id}`;
+const rqGet = async (id = rqId) => (await pageApi('GET', `/workspaces/${WS}/requests/${id}`)).body;
+const rqSide = (name) => page.locator(`select[name="side-${name}"]`);
+/** Waits until the server's copy of the request satisfies pred (the UI saved it). */
+async function rqUntil(pred, what, id = rqId) {
+  for (let i = 0; i < 50; i++) {
+    const r = await rqGet(id);
+    if (pred(r)) return r;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the request never got ${what}: ${JSON.stringify(await rqGet(id))}`);
+}
+
+/** A demo company that has a person on its account map. */
+async function rqDemoAccount() {
+  if (rqAccount) return rqAccount;
+  const list = await pageApi('GET', `/workspaces/${WS}/accounts?sort=name&limit=30`);
+  for (const a of list.body.items) {
+    if (a.name.startsWith('E2E')) continue;
+    const c = await pageApi('GET', `/workspaces/${WS}/accounts/${a.id}/contacts`);
+    const person = (c.body.items || []).find((x) => !x.archived_at && !x.left_on);
+    if (person) {
+      rqAccount = { id: a.id, name: a.name, contact: { id: person.id, name: person.name } };
+      return rqAccount;
+    }
+  }
+  throw new Error('no demo company with a person');
+}
+
+await test('requests: record a request for a demo company from the inbox', async () => {
+  const acc = await rqDemoAccount();
+  await page.goto(`${BASE}/#/w/${WS}/accounts`);
+  await page.click(`#main-nav a[href="#/w/${WS}/requests"]`);
+  await waitText(heading(), /^Обращения$/);
+  assert(/active/.test(await page.locator(`#main-nav a[href="#/w/${WS}/requests"]`).getAttribute('class')), 'the nav item is active');
+  await page.locator('table.requests-table tbody tr').first().waitFor();
+  await page.click('button[data-action=new-request]');
+  const form = page.locator('form[data-form=new-request]');
+  await form.locator('#f-request_account').fill(acc.name);
+  await form.locator(`button[data-account-id="${acc.id}"]`).click();
+  await form.locator(`select[name=contact_id] option[value="${acc.contact.id}"]`).waitFor({ state: 'attached' });
+  await form.locator('select[name=contact_id]').selectOption(String(acc.contact.id));
+  await form.locator('select[name=kind]').selectOption('complaint');
+  await form.locator('select[name=priority]').selectOption('high');
+  // An empty text is refused beside the field, in Russian.
+  await form.locator('input[name=subject]').fill(rqSubject);
+  await form.locator('button[type=submit]').click();
+  await waitText(form.locator('.field-error'), /Обязательное поле|Обязательно/);
+  await form.locator('textarea[name=body]').fill('Пришла партия с браком.\nПросим заменить 12 позиций.');
+  await form.locator('button[type=submit]').click();
+  await page.waitForURL(/#\/w\/[^/]+\/requests\/\d+$/);
+  rqId = Number(/requests\/(\d+)$/.exec(page.url())[1]);
+  await waitText(heading(), rqSubject);
+  const facts = page.locator('.request-facts');
+  assert((await facts.locator('a[data-link=company]').getAttribute('href')) === `#/w/${WS}/accounts/${acc.id}`, 'the company links to its card');
+  await waitText(facts.locator('[data-fact=person] dd'), acc.contact.name);
+  await waitText(page.locator('.card-title [data-kind=complaint]'), /^рекламация$/);
+  await waitText(page.locator('.card-title [data-status=new]'), /^новое$/);
+  await waitText(page.locator('.card-title [data-priority=high]'), /^высокий$/);
+  const first = page.locator('li.msg').first();
+  assert((await first.getAttribute('data-author')) === 'client', 'the recorded text is the client’s message');
+  assert((await first.locator('.msg-body').textContent()) === 'Пришла партия с браком.\nПросим заменить 12 позиций.', 'line breaks are kept');
+  const r = await rqGet();
+  assert(r.account_id === acc.id && r.contact_id === acc.contact.id && r.kind === 'complaint' && r.priority === 'high',
+    `recorded: ${JSON.stringify(r)}`);
+});
+
+await test('requests: reply, internal note, a refused move (409 beside the field), waiting and resolved', async () => {
+  assert(rqId, 'the request was recorded');
+  await page.goto(rqUrl());
+  await waitText(heading(), rqSubject);
+  const box = page.locator('form[data-form=reply]');
+  await box.locator('button[data-action=reply-reply]').click();
+  await box.locator('[data-error=reply]').waitFor(); // empty text
+  await box.locator('textarea[name=reply]').fill('Здравствуйте! Разбираемся, ответим сегодня.');
+  await box.locator('button[data-action=reply-reply]').click();
+  await page.locator('li.msg-staff').first().waitFor();
+  await page.locator('.card-title [data-status=open]').waitFor(); // the first reply opens it
+  assert((await box.locator('textarea[name=reply]').inputValue()) === '', 'the box is emptied');
+
+  await box.locator('textarea[name=reply]').fill('Проверить партию на складе в Казани.');
+  await box.locator('button[data-action=reply-note]').click();
+  const note = page.locator('li.msg-internal');
+  await note.waitFor();
+  assert(/Внутренняя заметка/.test(await note.textContent()), 'the note is labelled as internal');
+  const bg = await note.evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert(bg === 'rgb(255, 246, 199)', `the note has a yellow background (${bg})`);
+  const staffBg = await page.locator('li.msg-staff').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  const clientBg = await page.locator('li.msg-client').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert(staffBg !== clientBg, 'client messages and our replies look different');
+  await page.locator('.card-title [data-status=open]').waitFor(); // a note changes nothing
+
+  // open → closed is not allowed: the server's detail shows beside the status and it stays open.
+  await rqSide('status').selectOption('closed');
+  const err = page.locator('.request-side .field-invalid .field-error');
+  await err.waitFor();
+  assert(/cannot become closed/.test(await err.textContent()), `the 409 detail: ${await err.textContent()}`);
+  assert((await rqSide('status').inputValue()) === 'open', 'the status select shows the server’s value again');
+
+  await box.locator('textarea[name=reply]').fill('Уточните, пожалуйста, номера позиций.');
+  await box.locator('button[data-action=reply-wait]').click();
+  await page.locator('.card-title [data-status=waiting]').waitFor();
+  await waitText(page.locator('.card-title [data-status=waiting]'), /^ждёт клиента$/);
+  assert((await page.locator('.request-side .field-error').count()) === 0, 'the old error is gone');
+
+  await rqSide('status').selectOption('resolved');
+  await page.locator('.card-title [data-status=resolved]').waitFor();
+  const r = await rqUntil((x) => x.status === 'resolved', 'resolved');
+  const kinds = r.thread.map((m) => (m.internal ? 'note' : m.author));
+  assert(JSON.stringify(kinds) === '["client","staff","note","staff"]', `the thread: ${kinds}`);
+  await waitText(page.locator('.request-facts [data-fact=resolved] dd'), /\d/);
+  await page.screenshot({ path: `${SHOTS}/e2e-request.png`, fullPage: true });
+});
+
+await test('requests: assign and classify in the side panel, every change with If-Match; a 422 beside its field', async () => {
+  assert(rqId, 'the request was recorded');
+  await page.goto(rqUrl());
+  await waitText(heading(), rqSubject);
+  const patches = [];
+  const onReq = (rq) => {
+    if (rq.method() === 'PATCH' && rq.url().includes('/requests/')) patches.push(rq.headers()['if-match'] || null);
+  };
+  page.on('request', onReq);
+  try {
+    await page.click('.request-side button[data-action=take]');
+    await rqUntil((x) => x.assignee_email === EMAIL, 'the caller as assignee');
+    await page.locator('.request-side button[data-action=take]').waitFor({ state: 'detached' });
+    await rqSide('assignee').selectOption('manager@advocate.local');
+    await rqUntil((x) => x.assignee_email === 'manager@advocate.local', 'the manager as assignee');
+
+    await rqSide('component_id').locator('option:nth-child(2)').waitFor({ state: 'attached' });
+    const component = await rqSide('component_id').locator('option:nth-child(2)').getAttribute('value');
+    await rqSide('component_id').selectOption(component);
+    await rqUntil((x) => String(x.component_id) === component, 'a component');
+    const factorOption = rqSide('factor_id').locator('option:nth-child(2)');
+    await factorOption.waitFor({ state: 'attached' });
+    const factor = await factorOption.getAttribute('value');
+    await rqSide('factor_id').selectOption(factor);
+    await rqUntil((x) => String(x.factor_id) === factor, 'a factor');
+    await rqSide('stage_id').locator('option:nth-child(2)').waitFor({ state: 'attached' });
+    const stage = await rqSide('stage_id').locator('option:nth-child(2)').getAttribute('value');
+    await rqSide('stage_id').selectOption(stage);
+    const r = await rqUntil((x) => String(x.stage_id) === stage, 'a stage');
+    assert(String(r.component_id) === component && String(r.factor_id) === factor, `classified: ${JSON.stringify(r)}`);
+    await page.waitForFunction(() => !document.querySelector('.request-side select:disabled'));
+
+    // A stage the server does not know (the body altered on its way): 422 naming /stage_id.
+    await page.route('**/api/v1/workspaces/*/requests/*', async (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      await route.continue({ postData: JSON.stringify({ stage_id: 999999999 }) });
+    });
+    await rqSide('stage_id').selectOption('');
+    const err = page.locator('.request-side .field-invalid .field-error');
+    await err.waitFor();
+    assert(/stage/.test(await err.textContent()), `the 422 detail: ${await err.textContent()}`);
+    assert((await err.locator('xpath=..').locator('select').getAttribute('name')) === 'side-stage_id', 'it is beside the stage');
+    assert((await rqSide('stage_id').inputValue()) === stage, 'the stage select shows the server’s value again');
+    await page.unroute('**/api/v1/workspaces/*/requests/*');
+  } finally {
+    page.off('request', onReq);
+  }
+  assert(patches.length >= 6 && patches.every((h) => /^"\d+"$/.test(h || '')), `every PATCH carries If-Match: ${JSON.stringify(patches)}`);
+});
+
+await test('requests: the inbox filtered by status (several), assignee, kind and company, kept in the URL; load more', async () => {
+  assert(rqId, 'the request was recorded');
+  await page.goto(`${BASE}/#/w/${WS}/requests`);
+  await waitText(heading(), /^Обращения$/);
+  const rows = page.locator('table.requests-table tbody tr');
+  await rows.first().waitFor();
+  // The demo holds more than one page: "load more" appends the next one.
+  const before = await rows.count();
+  assert(before === 50, `the first page has 50 rows (${before})`);
+  await page.click('button[data-action=load-more]');
+  await page.waitForFunction((n) => document.querySelectorAll('table.requests-table tbody tr').length > n, before);
+  await page.locator('button[data-action=load-more]').waitFor({ state: 'detached' });
+
+  await page.check('input[name=filter-status][value=resolved]');
+  await page.waitForURL(/status=resolved$/);
+  await page.locator(`tr[data-request-id="${rqId}"]`).waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll('table.requests-table tbody tr')].every((tr) => tr.dataset.status === 'resolved'));
+  await page.check('input[name=filter-status][value=waiting]');
+  await page.waitForURL(/status=waiting(%2C|,)resolved/);
+  await page.waitForFunction(() => [...document.querySelectorAll('table.requests-table tbody tr')].some((tr) => tr.dataset.status === 'waiting'));
+  assert(await page.locator('table.requests-table tbody tr').evaluateAll((trs) => trs.every((tr) => ['waiting', 'resolved'].includes(tr.dataset.status))),
+    'only waiting and resolved requests are listed');
+  await page.selectOption('select[name=filter-assignee]', 'manager@advocate.local');
+  await page.waitForURL(/assignee=manager/);
+  await page.selectOption('select[name=filter-kind]', 'complaint');
+  await page.waitForURL(/kind=complaint/);
+  await page.fill('#f-filter_account', rqAccount.name);
+  await page.click(`.company-filter button[data-account-id="${rqAccount.id}"]`);
+  await page.waitForURL(new RegExp(`account_id=${rqAccount.id}`));
+  await page.waitForFunction((id) => {
+    const trs = document.querySelectorAll('table.requests-table tbody tr');
+    return trs.length === 1 && trs[0].dataset.requestId === String(id);
+  }, rqId);
+  const row = page.locator(`tr[data-request-id="${rqId}"]`);
+  await waitText(row.locator('td').nth(1), rqAccount.name);
+  await waitText(row, /рекламация/);
+  await waitText(row, /решено/);
+  await waitText(row, /Марина Ковалёва/);
+  // The filters survive a reload.
+  await page.reload();
+  await page.locator(`tr[data-request-id="${rqId}"]`).waitFor();
+  assert(await page.isChecked('input[name=filter-status][value=waiting]') && await page.isChecked('input[name=filter-status][value=resolved]'),
+    'both statuses stay ticked');
+  assert(!(await page.isChecked('input[name=filter-status][value=open]')), 'other statuses are not ticked');
+  assert((await page.inputValue('select[name=filter-assignee]')) === 'manager@advocate.local', 'the assignee stays');
+  await waitText(page.locator('.company-filter .picked'), rqAccount.name);
+  // "Nobody" excludes it; back to the list from the request keeps the filters.
+  await page.selectOption('select[name=filter-assignee]', 'none');
+  await page.waitForURL(/assignee=none/);
+  await page.locator(`tr[data-request-id="${rqId}"]`).waitFor({ state: 'detached' });
+  await page.selectOption('select[name=filter-assignee]', 'manager@advocate.local');
+  await page.locator(`tr[data-request-id="${rqId}"] a`).first().click();
+  await waitText(heading(), rqSubject);
+  await page.click('a.back');
+  await page.waitForURL(/assignee=manager/);
+  await page.locator(`tr[data-request-id="${rqId}"]`).waitFor();
+  await page.screenshot({ path: `${SHOTS}/e2e-requests.png`, fullPage: true });
+  await page.click('button[data-action=reset-filters]');
+  await page.waitForURL(new RegExp(`#/w/${WS}/requests$`));
+});
+
+await test('requests: the company card’s tab lists its requests and records one for it', async () => {
+  assert(rqId, 'the request was recorded');
+  await page.goto(`${BASE}/#/w/${WS}/accounts/${rqAccount.id}`);
+  await page.click('a[data-tab=requests]');
+  await page.waitForURL(/\/requests$/);
+  const row = page.locator(`.account-requests tr[data-request-id="${rqId}"]`);
+  await row.waitFor();
+  assert((await row.locator('a').first().getAttribute('href')) === `#/w/${WS}/requests/${rqId}`, 'the row links to the request');
+  const all = await pageApi('GET', `/workspaces/${WS}/requests?account_id=${rqAccount.id}&limit=500`);
+  assert((await page.locator('.account-requests tbody tr').count()) === all.body.items.length, 'exactly the company’s requests');
+  assert((await page.locator('.account-requests a[data-link=inbox]').getAttribute('href')).endsWith(`?account_id=${rqAccount.id}`),
+    'the inbox link filters by the company');
+  await page.click('.account-requests button[data-action=new-request]');
+  const form = page.locator('form[data-form=new-request]');
+  assert((await form.locator('#f-request_account').count()) === 0, 'the company is fixed on its card');
+  await form.locator('input[name=subject]').fill(`E2E вопрос с карточки ${stamp}`);
+  await form.locator('textarea[name=body]').fill('Когда будет следующая поставка?');
+  await form.locator('button[type=submit]').click();
+  await page.waitForURL(/#\/w\/[^/]+\/requests\/\d+$/);
+  await waitText(page.locator('.request-facts a[data-link=company]'), rqAccount.name);
+  await waitText(page.locator('.card-title [data-kind=question]'), /вопрос/);
+});
+
+await test('requests: a 412 when the request was changed through the API meanwhile, then a reload', async () => {
+  assert(rqId, 'the request was recorded');
+  await page.goto(rqUrl());
+  await waitText(heading(), rqSubject);
+  await page.waitForFunction(() => document.querySelector('select[name=side-priority]') && !document.querySelector('select[name=side-priority]').disabled);
+  const cur = await rqGet();
+  const other = await pageApi('PATCH', `/workspaces/${WS}/requests/${rqId}`, { priority: 'urgent' }, cur.version);
+  assert(other.status === 200, `the other change: ${other.status}`);
+  await rqSide('priority').selectOption('low');
+  const banner = page.locator('[data-conflict]');
+  await banner.waitFor();
+  assert(/Кто-то другой изменил это обращение/.test(await banner.textContent()), 'the conflict is explained');
+  assert((await rqSide('priority').inputValue()) === 'high', 'the select shows the version on screen, not the refused change');
+  assert((await rqGet()).priority === 'urgent', 'nothing was overwritten');
+  await banner.locator('button[data-action=reload-request]').click();
+  await banner.waitFor({ state: 'detached' });
+  await page.locator('.card-title [data-priority=urgent]').waitFor();
+  assert((await rqSide('priority').inputValue()) === 'urgent', 'the reload shows their change');
+  await rqSide('priority').selectOption('low');
+  await rqUntil((x) => x.priority === 'low', 'the repeated change');
+  await page.locator('.card-title [data-priority=low]').waitFor();
+});
+
+await test('requests: HTML and <script> in a subject and messages are shown as text', async () => {
+  const acc = await rqDemoAccount();
+  const subject = `<script>window.__rqXss = 1</script><b>Жирная</b> тема ${stamp}`;
+  const body = '<img src=x onerror="window.__rqXss = 2"><i>курсив</i> & <a href="javascript:alert(1)">ссылка</a>';
+  const made = await pageApi('POST', `/workspaces/${WS}/requests`, { account_id: acc.id, kind: 'other', subject, body });
+  assert(made.status === 201, `created: ${made.status} ${JSON.stringify(made.body)}`);
+  await page.goto(rqUrl(made.body.id));
+  await waitText(heading(), /Жирная/);
+  const box = page.locator('form[data-form=reply]');
+  await box.locator('textarea[name=reply]').fill('<b>ответ</b><script>window.__rqXss = 3</script>');
+  await box.locator('button[data-action=reply-reply]').click();
+  await page.locator('li.msg-staff').waitFor();
+  assert((await heading().textContent()) === subject, 'the subject is the literal text');
+  assert((await page.locator('main h1 b, main h1 script').count()) === 0, 'no elements made of the subject');
+  assert((await page.locator('li.msg-client .msg-body').textContent()) === body, 'the client’s text is literal');
+  assert((await page.locator('li.msg-staff .msg-body').textContent()) === '<b>ответ</b><script>window.__rqXss = 3</script>', 'the reply is literal');
+  assert((await page.locator('.msg-body img, .msg-body i, .msg-body a, .msg-body b, .msg-body script').count()) === 0, 'no elements in the thread');
+  await page.goto(`${BASE}/#/w/${WS}/requests?kind=other&account_id=${acc.id}`);
+  const row = page.locator(`tr[data-request-id="${made.body.id}"] .cell-name a`);
+  await row.waitFor();
+  assert((await row.textContent()) === subject, 'the inbox shows it as text too');
+  assert((await page.evaluate(() => window.__rqXss)) === undefined, 'no script ran');
+});
+
+await test('requests: the inbox and the request in English', async () => {
+  assert(rqId, 'the request was recorded');
+  await page.goto(rqUrl());
+  await waitText(heading(), rqSubject);
+  await page.click('button[data-lang=en]');
+  await waitText(page.locator('.thread h2'), /^Conversation$/);
+  await waitText(page.locator('.request-side h2'), /^Handling$/);
+  await waitText(page.locator('.card-title [data-kind=complaint]'), /^complaint$/);
+  await waitText(page.locator('.card-title [data-status=resolved]'), /^resolved$/);
+  await waitText(page.locator('li.msg-internal .msg-label'), /^Internal note$/);
+  await waitText(page.locator('button[data-action=reply-wait]'), /^Reply and wait for the client$/);
+  await waitText(page.locator('a.back'), /All requests/);
+  const cyr = /[А-Яа-яЁё]/;
+  const chrome = await page.evaluate(() => [
+    ...[...document.querySelectorAll('.request-side label, .request-side h2, .request-side h3, .request-facts dt, .reply-box label, .reply-box button, .thread h2, .msg-label, .msg-hint, #main-nav > a')]
+      .map((e) => e.textContent),
+    ...[...document.querySelectorAll('.request-side select[name=side-status] option, .request-side select[name=side-kind] option, .request-side select[name=side-priority] option')]
+      .map((e) => e.textContent),
+    document.querySelector('textarea[name=reply]').placeholder,
+  ]);
+  const russian = chrome.filter((s) => cyr.test(s));
+  assert(russian.length === 0, `Russian left in English: ${JSON.stringify(russian)}`);
+  await page.click(`#main-nav a[href="#/w/${WS}/requests"]`);
+  await waitText(heading(), /^Requests$/);
+  await page.locator('table.requests-table tbody tr').first().waitFor();
+  const listChrome = await page.evaluate(() => [
+    ...document.querySelectorAll('.requests-table thead th, .request-filters legend, .request-filters .filter > span, .request-filters label[for], .status-checks span, button[data-action], .requests-table .badge'),
+  ].map((e) => e.textContent));
+  const russian2 = listChrome.filter((s) => cyr.test(s));
+  assert(russian2.length === 0, `Russian left on the inbox: ${JSON.stringify(russian2)}`);
+  await page.screenshot({ path: `${SHOTS}/e2e-requests-en.png` });
+  await page.click('button[data-lang=ru]');
+  await waitText(heading(), /^Обращения$/);
+});
+
+await test('requests: phone viewport — the inbox, the filters and the request fit the width', async () => {
+  assert(rqId, 'the request was recorded');
+  const phone = await browser.newContext({
+    locale: 'ru-RU',
+    viewport: { width: 375, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    storageState: await context.storageState(),
+  });
+  phone.setDefaultTimeout(STEP_TIMEOUT);
+  const p = await phone.newPage();
+  watch(p);
+  const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await p.goto(`${BASE}/#/w/${WS}/requests`);
+  await waitText(heading(p), /^Обращения$/);
+  await p.locator('table.requests-table tbody tr').first().waitFor();
+  assert((await overflow()) <= 0, `the inbox overflows by ${await overflow()}px`);
+  const display = await p.locator('table.requests-table tbody tr').first().evaluate((el) => getComputedStyle(el).display);
+  assert(display === 'block', `rows are stacked as cards (display: ${display})`);
+  await p.click('.filters-toggle');
+  await p.locator('input[name=filter-status][value=new]').waitFor();
+  assert((await overflow()) <= 0, `the open filters overflow by ${await overflow()}px`);
+  await p.screenshot({ path: `${SHOTS}/e2e-phone-requests.png` });
+  await p.goto(`${BASE}/#/w/${WS}/requests/${rqId}`);
+  await waitText(heading(p), rqSubject);
+  await p.locator('li.msg-internal').waitFor();
+  assert((await overflow()) <= 0, `the request overflows by ${await overflow()}px`);
+  const main = await p.locator('.request-main').boundingBox();
+  const side = await p.locator('.request-side').boundingBox();
+  assert(side.y >= main.y + main.height - 1 && side.width > 300, `the side panel goes under the thread (${JSON.stringify({ main, side })})`);
+  const send = await p.locator('button[data-action=reply-reply]').boundingBox();
+  assert(send.width > 250, `the reply buttons take the width (${send.width}px)`);
+  await p.screenshot({ path: `${SHOTS}/e2e-phone-request.png`, fullPage: true });
+  await phone.close();
+});
+// ---- end of helper-ui-requests ----
+
 await test('no script errors or CSP violations', async () => {
   assert(problems.length === 0, problems.join('; '));
 }, { needsLogin: false });

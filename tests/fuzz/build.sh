@@ -5,7 +5,7 @@
 #   tests/fuzz/build.sh [SECONDS] [HARNESS...]
 #
 # SECONDS per harness defaults to 30; HARNESS names (fuzz_csv, fuzz_values,
-# fuzz_table_csv, fuzz_input, fuzz_proxy) default to all. Binaries and the
+# fuzz_table_csv, fuzz_input, fuzz_proxy, fuzz_attachment) default to all. Binaries and the
 # working corpora go to $FUZZ_OUT (default ${TMPDIR:-/tmp}/advocate-fuzz), so
 # new inputs never land in the repository. A crash stops the script with a
 # non-zero status and leaves the reproducer (crash-*) in $FUZZ_OUT.
@@ -33,6 +33,7 @@ sources() {
 	fuzz_input) echo "$root/src/core/listing.c $root/src/api/validate.c $root/src/http/resp.c
 		$root/src/util/date.c -ljansson -lsodium -lm" ;;
 	fuzz_proxy) echo "$root/src/http/proxy.c" ;;
+	fuzz_attachment) echo "$root/src/core/attachment_file.c" ;;
 	*) echo "unknown harness: $1" >&2; exit 2 ;;
 	esac
 }
@@ -45,10 +46,11 @@ corpus() {
 	fuzz_table_csv) echo table_csv ;;
 	fuzz_input) echo input ;;
 	fuzz_proxy) echo proxy ;;
+	fuzz_attachment) echo attachment ;;
 	esac
 }
 
-[ $# -gt 0 ] || set -- fuzz_csv fuzz_values fuzz_table_csv fuzz_input fuzz_proxy
+[ $# -gt 0 ] || set -- fuzz_csv fuzz_values fuzz_table_csv fuzz_input fuzz_proxy fuzz_attachment
 mkdir -p "$out"
 for h in "$@"; do
 	# shellcheck disable=SC2046 # word splitting of the source list is intended

@@ -22,6 +22,9 @@ const StudiesPage = lazyComponent(() => import('./pages/Studies').then((m) => m.
 const StudyPage = lazyComponent(() => import('./pages/Study').then((m) => m.StudyPage));
 const ResearchDashboardPage = lazyComponent(() => import('./pages/ResearchDashboard').then((m) => m.ResearchDashboardPage));
 const NegativeBasePage = lazyComponent(() => import('./pages/NegativeBase').then((m) => m.NegativeBasePage));
+// The dialog window's staff side: the inbox and one request.
+const RequestsPage = lazyComponent(() => import('./pages/Requests').then((m) => m.RequestsPage));
+const RequestPage = lazyComponent(() => import('./pages/Request').then((m) => m.RequestPage));
 
 let returnTo: string | null = null;
 
@@ -125,11 +128,12 @@ function Shell(props: { session: Session; workspaces: Workspace[]; route: Route;
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [route]);
   // A new page (not a new filter of the same list) starts at the top.
-  const pageKey = route.name === 'account' ? `account/${route.id}` : route.name === 'study' ? `study/${route.id}` : `${route.name}/${wsSlug || ''}`;
+  const pageKey = route.name === 'account' ? `account/${route.id}` : route.name === 'study' ? `study/${route.id}`
+    : route.name === 'request' ? `request/${route.id}` : `${route.name}/${wsSlug || ''}`;
   useEffect(() => window.scrollTo(0, 0), [pageKey]);
 
   let page;
-  let section: 'accounts' | 'portfolio' | 'journey' | 'catalogue' | 'competitors' | 'import' | 'research' | null = null;
+  let section: 'accounts' | 'requests' | 'portfolio' | 'journey' | 'catalogue' | 'competitors' | 'import' | 'research' | null = null;
   if (!all.length) page = <div class="page"><p class="empty">{t('no_workspaces')}</p></div>;
   else if (route.name === 'home' || route.name === 'login') page = <Loading />;
   else if (route.name === 'notfound') page = <NotFound />;
@@ -185,6 +189,14 @@ function Shell(props: { session: Session; workspaces: Workspace[]; route: Route;
         section = 'research';
         page = <NegativeBasePage ws={ws.slug} query={route.query} />;
         break;
+      case 'requests':
+        section = 'requests';
+        page = <RequestsPage ws={ws.slug} role={role} query={route.query} />;
+        break;
+      case 'request':
+        section = 'requests';
+        page = <RequestPage key={`${ws.slug}/${route.id}`} ws={ws.slug} id={route.id} role={role} me={session.user.email} />;
+        break;
     }
   }
 
@@ -229,6 +241,7 @@ function Shell(props: { session: Session; workspaces: Workspace[]; route: Route;
           </button>
           <nav id="main-nav" class={`mainnav${menuOpen ? ' open' : ''}`}>
             {ws && navItem('nav_accounts', href.accounts(ws.slug), 'accounts')}
+            {ws && navItem('nav_requests', href.requests(ws.slug), 'requests')}
             {ws && navItem('nav_portfolio', href.portfolio(ws.slug), 'portfolio')}
             {ws && navItem('nav_journey', href.journey(ws.slug), 'journey')}
             {ws && navItem('nav_catalogue', href.catalogue(ws.slug), 'catalogue')}

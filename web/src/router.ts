@@ -4,6 +4,7 @@
 //   #/w/{slug}/portfolio[?filters]  #/w/{slug}/journey  #/w/{slug}/loyalty/catalogue
 //   #/w/{slug}/research/studies[?filters]  #/w/{slug}/research/studies/{id}[/{tab}]
 //   #/w/{slug}/research/dashboard[?filters]  #/w/{slug}/research/negative-base[?filters]
+//   #/w/{slug}/requests[?filters]  #/w/{slug}/requests/{id}
 import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
@@ -21,6 +22,8 @@ export type Route =
   | { name: 'study'; ws: string; id: number; tab: string }
   | { name: 'research-dashboard'; ws: string; query: URLSearchParams }
   | { name: 'negative-base'; ws: string; query: URLSearchParams }
+  | { name: 'requests'; ws: string; query: URLSearchParams }
+  | { name: 'request'; ws: string; id: number }
   | { name: 'notfound' };
 
 const ROUTE_EVENT = 'advocate:route';
@@ -51,6 +54,10 @@ export function parseHash(hash: string): Route {
     if (rest[0] === 'portfolio' && rest.length === 1) return { name: 'portfolio', ws, query };
     if (rest[0] === 'journey' && rest.length === 1) return { name: 'journey', ws };
     if (rest[0] === 'loyalty' && rest[1] === 'catalogue' && rest.length === 2) return { name: 'catalogue', ws };
+    if (rest[0] === 'requests') {
+      if (rest.length === 1) return { name: 'requests', ws, query };
+      if (/^\d+$/.test(rest[1]) && rest.length === 2) return { name: 'request', ws, id: Number(rest[1]) };
+    }
     if (rest[0] === 'research') {
       if (rest.length === 1 || (rest[1] === 'studies' && rest.length === 2)) return { name: 'studies', ws, query };
       if (rest[1] === 'studies' && /^\d+$/.test(rest[2]) && rest.length <= 4) {
@@ -108,9 +115,16 @@ export const href = {
     `#/w/${encodeURIComponent(ws)}/research/studies/${id}${tab && tab !== 'questions' ? `/${tab}` : ''}`,
   researchDashboard: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/research/dashboard${query ? `?${query}` : ''}`,
   negativeBase: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/research/negative-base${query ? `?${query}` : ''}`,
+  requests: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/requests${query ? `?${query}` : ''}`,
+  request: (ws: string, id: number) => `#/w/${encodeURIComponent(ws)}/requests/${id}`,
 };
 
 /** The last list URL per workspace, so "Back to the list" returns to the same filters. */
 const lastList = new Map<string, string>();
 export function rememberList(ws: string, hash: string): void { lastList.set(ws, hash); }
 export function backToList(ws: string): string { return lastList.get(ws) || href.accounts(ws); }
+
+/** The last inbox URL per workspace, so "All requests" returns to the same filters. */
+const lastInbox = new Map<string, string>();
+export function rememberInbox(ws: string, hash: string): void { lastInbox.set(ws, hash); }
+export function backToInbox(ws: string): string { return lastInbox.get(ws) || href.requests(ws); }

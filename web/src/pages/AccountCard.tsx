@@ -1,5 +1,5 @@
-// The card of one client company: tabs General info / Loyalty model / Account map / About the
-// company / Suppliers / Change history; view, edit, save with If-Match, the conflict when
+// The card of one client company: tabs General info / Loyalty model / Account map / Requests /
+// About the company / Suppliers / Change history; view, edit, save with If-Match, the conflict when
 // someone else saved first, archive and restore.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, wsPath, type Account, type Role } from '../api';
@@ -17,11 +17,13 @@ import { lazyComponent } from '../components/Lazy';
 
 const LoyaltyTab = lazyComponent(() => import('../components/loyalty/LoyaltyTab').then((m) => m.LoyaltyTab));
 const AccountMapTab = lazyComponent(() => import('../components/map/AccountMapTab').then((m) => m.AccountMapTab));
+const AccountRequestsTab = lazyComponent(() => import('../components/requests/AccountRequestsTab').then((m) => m.AccountRequestsTab));
 
 const TABS: [string, Key][] = [
   ['general', 'tab_general'],
   ['loyalty', 'tab_loyalty'],
   ['map', 'tab_map'],
+  ['requests', 'tab_requests'],
   ['about', 'tab_about'],
   ['suppliers', 'tab_suppliers'],
   ['history', 'tab_history'],
@@ -336,6 +338,9 @@ export function AccountPage({ ws, id, tab: tabParam, role }: { ws: string; id: n
         )}
         {tab === 'loyalty' && <LoyaltyTab ws={ws} accountId={id} role={role} archived={archived} />}
         {tab === 'map' && <AccountMapTab ws={ws} accountId={id} role={role} archived={archived} />}
+        {tab === 'requests' && (
+          <AccountRequestsTab ws={ws} accountId={id} accountName={account.name} role={role} archived={archived} />
+        )}
         {tab === 'suppliers' && <Suppliers ws={ws} accountId={id} canEdit={canEdit && !archived} />}
         {tab === 'history' && <History ws={ws} accountId={id} version={account.version} />}
       </section>

@@ -15,6 +15,8 @@ export function AccountPicker(props: {
   value: AccountRef | null;
   onChange: (a: AccountRef | null) => void;
   invalid?: boolean;
+  /** Offer matches only once something is typed (a filter bar has no room for a standing list). */
+  typeFirst?: boolean;
 }) {
   const { t } = useI18n();
   const [search, setSearch] = useState('');
@@ -23,6 +25,10 @@ export function AccountPicker(props: {
 
   useEffect(() => {
     if (props.value) return;
+    if (props.typeFirst && !q) {
+      setFound(null);
+      return;
+    }
     let live = true;
     api
       .get<Page<Account>>(wsPath(props.ws, '/accounts'), { q: q || undefined, sort: 'name', limit: 8 })
