@@ -1729,6 +1729,392 @@ await test('requests: phone viewport — the inbox, the filters and the request 
 });
 // ---- end of helper-ui-requests ----
 
+// ---- requests: suggestion, settings, figures (helper-ui-requests-more) ----
+const rqSettingsPath = `/workspaces/${WS}/request-settings`;
+const rqFiguresApi = async (query = '') => (await pageApi('GET', `/workspaces/${WS}/request-figures${query ? `?${query}` : ''}`)).body;
+/** The local date n days ago, YYYY-MM-DD (as the figures page computes its presets). */
+const rqDaysAgo = (n) => {
+  const d = new Date();
+  d.setDate(d.getDate() - n);
+  const p = (x) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+};
+let rqSettingsBefore = null; // the demo's settings, put back after the settings tests
+let rqSuggested = null; // { id, suggestion } of a request with the model's suggestion
+const rqDocOf = (s) => ({ calendar: s.calendar, reopen_days: s.reopen_days, service_levels: s.service_levels, assignment_rules: s.assignment_rules });
+const rqNumberOf = async (locator) => Number(await locator.getAttribute('data-n'));
+
+await test('requests: the classifier’s suggestion (the trained model) applied with one PATCH, then corrected', async () => {
+  const acc = await rqDemoAccount();
+  // Like a demo request the staff classified: the workspace's model knows it.
+  const made = await pageApi('POST', `/workspaces/${WS}/requests`, {
+    account_id: acc.id, kind: 'shipment_problem', subject: 'Отгрузка задерживается на три дня',
+    body: 'Отгрузку по заказу обещали во вторник, сейчас пятница. Стоит наша линия.',
+  });
+  assert(made.status === 201, `created: ${made.status} ${JSON.stringify(made.body)}`);
+  const s = made.body.suggestion;
+  assert(s && s.source === 'model' && s.component_id && s.stage_id, `the model suggests: ${JSON.stringify(s)}`);
+  rqSuggested = { id: made.body.id, suggestion: s };
+  const comps = (await pageApi('GET', `/workspaces/${WS}/loyalty/components?include_retired=true`)).body.items;
+  const stages = (await pageApi('GET', `/workspaces/${WS}/journey`)).body.stages;
+  const factor = s.factor_id ? (await pageApi('GET', `/workspaces/${WS}/loyalty/factors/${s.factor_id}`)).body : null;
+  const factorFits = factor && factor.component_id === s.component_id;
+
+  await page.goto(rqUrl(made.body.id));
+  await waitText(heading(), /Отгрузка задерживается/);
+  const box = page.locator('.request-side .suggestion[data-suggestion=model]');
+  await box.waitFor();
+  await waitText(box.locator('.suggestion-source'), /^по обученной модели$/);
+  assert(/^уверенность (> )?\d+ %$/.test(await box.locator('.suggestion-confidence').textContent()),
+    `the confidence as a percentage: ${await box.locator('.suggestion-confidence').textContent()}`);
+  await waitText(box.locator('[data-suggested=component] dd'), comps.find((c) => c.id === s.component_id).name.ru);
+  await waitText(box.locator('[data-suggested=stage] dd'), stages.find((x) => x.id === s.stage_id).name.ru);
+  if (factorFits) await waitText(box.locator('[data-suggested=factor] dd'), factor.text.ru);
+  await page.screenshot({ path: `${SHOTS}/e2e-request-suggestion.png`, fullPage: true });
+
+  const patches = [];
+  const onReq = (rq) => {
+    if (rq.method() === 'PATCH' && rq.url().includes('/requests/')) patches.push({ ifMatch: rq.headers()['if-match'] || null, body: rq.postDataJSON() });
+  };
+  page.on('request', onReq);
+  try {
+    await box.locator('button[data-action=apply-suggestion]').click();
+    const r = await rqUntil((x) => x.component_id === s.component_id && x.stage_id === s.stage_id, 'the suggestion', made.body.id);
+    if (factorFits) assert(r.factor_id === s.factor_id, `the factor too: ${JSON.stringify(r)}`);
+    await page.locator('.request-side [data-suggestion=matches]').waitFor();
+    assert(patches.length === 1 && /^"\d+"$/.test(patches[0].ifMatch || ''), `one PATCH with If-Match: ${JSON.stringify(patches)}`);
+    assert(patches[0].body.component_id === s.component_id && patches[0].body.stage_id === s.stage_id, `its body: ${JSON.stringify(patches[0].body)}`);
+    assert((await rqSide('component_id').inputValue()) === String(s.component_id), 'the select shows the applied component');
+    assert((await rqSide('stage_id').inputValue()) === String(s.stage_id), 'the select shows the applied stage');
+
+    // Correcting: another stage chosen as before; the suggestion shows again, as differing.
+    await page.waitForFunction(() => !document.querySelector('.request-side select:disabled'));
+    const other = await rqSide('stage_id').locator('option').evaluateAll((os, cur) => os.map((o) => o.value).find((v) => v && v !== cur), String(s.stage_id));
+    await rqSide('stage_id').selectOption(other);
+    await rqUntil((x) => String(x.stage_id) === other, 'the corrected stage', made.body.id);
+    await box.waitFor();
+    assert(await box.locator('[data-suggested=stage]').evaluate((el) => el.classList.contains('differs')), 'the differing stage is marked');
+  } finally {
+    page.off('request', onReq);
+  }
+});
+
+await test('requests: settings — change the working hours, add a holiday and a service level, save, reload and see them', async () => {
+  const before = await pageApi('GET', rqSettingsPath);
+  assert(before.status === 200, `settings: ${before.status}`);
+  rqSettingsBefore = before.body;
+  await page.goto(`${BASE}/#/w/${WS}/requests`);
+  await page.click('.requests-nav a[data-requests-tab=settings]');
+  await page.waitForURL(/\/requests\/settings$/);
+  await waitText(heading(), /^Настройки окна диалога$/);
+  const form = page.locator('form[data-form=request-settings]');
+  await form.locator('select[name=timezone]').waitFor();
+  assert((await form.locator('select[name=timezone]').inputValue()) === String(rqSettingsBefore.calendar.utc_offset_minutes), 'the time zone shown');
+  assert(/Москва/.test(await form.locator('select[name=timezone] option:checked').textContent()), 'Moscow is the demo’s zone');
+  await form.locator('input[name=day_start]').fill('08:30');
+  await form.locator('input[name=day_end]').fill('17:30');
+  await form.locator('input[name=workday][value=sat]').check();
+  await form.locator('input[name=holiday-new]').fill('2027-01-07');
+  await form.locator('button[data-action=add-holiday]').click();
+  await form.locator('li[data-holiday="2027-01-07"]').waitFor();
+  const rows = form.locator('table.rq-levels tbody tr');
+  const n0 = await rows.count();
+  await form.locator('button[data-action=add-level]').click();
+  await page.waitForFunction((n) => document.querySelectorAll('table.rq-levels tbody tr').length === n + 1, n0);
+  const row = rows.nth(n0);
+  await row.locator('select[name=level-kind]').selectOption('praise');
+  await row.locator('select[name=level-priority]').selectOption('low');
+  await row.locator('input[name=level-first-h]').fill('2');
+  await row.locator('input[name=level-first-m]').fill('15');
+  await row.locator('input[name=level-resolution-h]').fill('24');
+  await form.locator('[data-dirty]').waitFor();
+  const puts = [];
+  const onReq = (r) => { if (r.method() === 'PUT' && r.url().includes('/request-settings')) puts.push(r.headers()['if-match'] || null); };
+  page.on('request', onReq);
+  try {
+    await form.locator('button[data-action=save-settings]').click();
+    await waitText(page.locator('.alert-ok'), /Настройки сохранены/);
+  } finally {
+    page.off('request', onReq);
+  }
+  assert(puts.length === 1 && puts[0] === `"${rqSettingsBefore.version}"`, `PUT with If-Match of the version: ${JSON.stringify(puts)}`);
+  const after = (await pageApi('GET', rqSettingsPath)).body;
+  assert(after.calendar.day_start === '08:30' && after.calendar.day_end === '17:30', `hours saved: ${JSON.stringify(after.calendar)}`);
+  assert(after.calendar.workdays.includes('sat') && after.calendar.holidays.includes('2027-01-07'), `days saved: ${JSON.stringify(after.calendar)}`);
+  const level = after.service_levels.find((l) => l.kind === 'praise' && l.priority === 'low');
+  assert(level && level.first_response_minutes === 135 && level.resolution_minutes === 1440, `the level in minutes: ${JSON.stringify(after.service_levels)}`);
+  assert(after.service_levels.length === rqSettingsBefore.service_levels.length + 1, 'the other levels stay');
+
+  await page.reload();
+  await form.locator('select[name=timezone]').waitFor();
+  assert((await form.locator('input[name=day_start]').inputValue()) === '08:30', 'the start after a reload');
+  assert((await form.locator('input[name=day_end]').inputValue()) === '17:30', 'the end after a reload');
+  assert(await form.locator('input[name=workday][value=sat]').isChecked(), 'Saturday stays');
+  await form.locator('li[data-holiday="2027-01-07"]').waitFor();
+  const saved = form.locator('table.rq-levels tbody tr').filter({ has: page.locator('select[name=level-kind] option:checked[value=praise]') });
+  assert((await saved.count()) === 1, 'the new level is listed');
+  assert((await saved.locator('input[name=level-first-h]').inputValue()) === '2' && (await saved.locator('input[name=level-first-m]').inputValue()) === '15',
+    'its first response in hours and minutes');
+  assert((await saved.locator('input[name=level-resolution-h]').inputValue()) === '24', 'its resolution in hours');
+  assert((await page.locator('[data-dirty]').count()) === 0, 'nothing unsaved after a reload');
+  await page.screenshot({ path: `${SHOTS}/e2e-request-settings.png`, fullPage: true });
+});
+
+await test('requests: settings — the server’s 422 beside its field (day_end before day_start, a level twice, a rule without a team)', async () => {
+  assert(rqSettingsBefore, 'the settings were loaded');
+  await page.goto(`${BASE}/#/w/${WS}/requests/settings`);
+  const form = page.locator('form[data-form=request-settings]');
+  await form.locator('select[name=timezone]').waitFor();
+  await form.locator('input[name=day_end]').fill('08:00');
+  await form.locator('button[data-action=save-settings]').click();
+  const err = form.locator('.field-invalid').filter({ has: page.locator('input[name=day_end]') }).locator('.field-error');
+  await err.waitFor();
+  assert(/day_end must be later than day_start/.test(await err.textContent()), `the server’s message: ${await err.textContent()}`);
+  assert((await form.locator('[data-error="calendar/day_start"]').count()) === 0, 'not beside the start');
+  // Typing in the field clears its message; the next refusal names a service level by index.
+  await form.locator('input[name=day_end]').fill('18:00');
+  await form.locator('[data-error="calendar/day_end"]').waitFor({ state: 'detached' });
+  const rows = form.locator('table.rq-levels tbody tr');
+  const n = await rows.count();
+  await form.locator('button[data-action=add-level]').click();
+  await rows.nth(n).locator('select[name=level-kind]').selectOption('praise');
+  await rows.nth(n).locator('select[name=level-priority]').selectOption('low');
+  await rows.nth(n).locator('input[name=level-first-h]').fill('1');
+  await form.locator('button[data-action=save-settings]').click();
+  const levelErr = rows.nth(n).locator(`[data-error="service_levels/${n}"]`);
+  await levelErr.waitFor();
+  assert(/two service levels for the same kind and priority/.test(await levelErr.textContent()), `the level’s message: ${await levelErr.textContent()}`);
+  await rows.nth(n).locator('button[data-action=remove-level]').click();
+  // A rule with nobody in it: the message is beside its team.
+  await form.locator('button[data-action=add-rule]').click();
+  const rule = form.locator('li[data-rule]').last();
+  await rule.locator('select[name=rule-kind]').selectOption('complaint');
+  await form.locator('button[data-action=save-settings]').click();
+  const ruleErr = rule.locator('[data-field=members] .field-error');
+  await ruleErr.waitFor();
+  assert(/members must list/.test(await ruleErr.textContent()), `the rule’s message: ${await ruleErr.textContent()}`);
+  const server = (await pageApi('GET', rqSettingsPath)).body;
+  assert(server.calendar.day_end === '17:30' && server.assignment_rules.length === rqSettingsBefore.assignment_rules.length, 'nothing refused was stored');
+  await form.locator('button[data-action=discard-settings]').click();
+  assert((await form.locator('input[name=day_end]').inputValue()) === '17:30', 'discarding shows the saved value again');
+});
+
+await test('requests: settings — an assignment rule with a team in turn order', async () => {
+  await page.goto(`${BASE}/#/w/${WS}/requests/settings`);
+  const form = page.locator('form[data-form=request-settings]');
+  await form.locator('select[name=timezone]').waitFor();
+  await form.locator('button[data-action=add-rule]').click();
+  const rule = form.locator('li[data-rule]').last();
+  await rule.locator('select[name=rule-kind]').selectOption('complaint');
+  await rule.locator('select[name=rule-component] option:nth-child(2)').waitFor({ state: 'attached' });
+  const component = await rule.locator('select[name=rule-component] option:nth-child(2)').getAttribute('value');
+  await rule.locator('select[name=rule-component]').selectOption(component);
+  await rule.locator('select[name=rule-member-add]').selectOption('manager@advocate.local');
+  await rule.locator('select[name=rule-member-add]').selectOption(EMAIL);
+  await rule.locator(`li[data-member="${EMAIL}"]`).waitFor();
+  assert(!(await rule.locator('select[name=rule-member-add] option[value="viewer@advocate.local"]').count()), 'a viewer is not offered');
+  await rule.locator(`li[data-member="${EMAIL}"] button[data-action=member-up]`).click();
+  const order = await rule.locator('.rq-members li').evaluateAll((lis) => lis.map((li) => li.dataset.member));
+  assert(JSON.stringify(order) === JSON.stringify([EMAIL, 'manager@advocate.local']), `the order: ${order}`);
+  await form.locator('button[data-action=save-settings]').click();
+  await waitText(page.locator('.alert-ok'), /Настройки сохранены/);
+  const after = (await pageApi('GET', rqSettingsPath)).body;
+  const saved = after.assignment_rules[after.assignment_rules.length - 1];
+  assert(saved.kind === 'complaint' && String(saved.component_id) === component && JSON.stringify(saved.members) === JSON.stringify(order),
+    `the rule saved: ${JSON.stringify(after.assignment_rules)}`);
+});
+
+await test('requests: settings — a viewer sees them read-only', async () => {
+  const viewer = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 850 } });
+  viewer.setDefaultTimeout(STEP_TIMEOUT);
+  const v = await viewer.newPage();
+  watch(v);
+  try {
+    await v.goto(`${BASE}/`);
+    await v.waitForURL(/#\/login$/);
+    await v.fill('input[name=email]', 'viewer@advocate.local');
+    await v.fill('input[name=password]', PASSWORD);
+    await v.click('button[type=submit]');
+    await v.waitForURL(/#\/w\//);
+    await v.goto(`${BASE}/#/w/${WS}/requests/settings`);
+    const form = v.locator('form[data-form=request-settings]');
+    await form.locator('select[name=timezone]').waitFor();
+    await v.locator('[data-read-only]').waitFor();
+    assert(/только владельцы/.test(await v.locator('[data-read-only]').textContent()), 'the note says who may change them');
+    assert((await form.locator('input[name=day_start]').inputValue()) === '08:30', 'the viewer sees the saved hours');
+    assert(await form.locator('input[name=day_start]').isDisabled(), 'the hours cannot be changed');
+    assert(await form.locator('select[name=level-kind]').first().isDisabled(), 'the levels cannot be changed');
+    assert((await form.locator('button[data-action=save-settings], button[data-action=add-level], button[data-action=add-rule]').count()) === 0,
+      'no buttons to change them');
+    // The figures are everyone's.
+    await v.click('.requests-nav a[data-requests-tab=figures]');
+    await v.locator('.rq-summary .ra-n[data-n]').waitFor();
+  } finally {
+    await viewer.close();
+  }
+});
+
+// The demo's settings back as they were, so that later requests (the portal's tests) see them.
+if (rqSettingsBefore) {
+  const cur = await pageApi('GET', rqSettingsPath).catch(() => null);
+  if (cur && cur.status === 200) await pageApi('PUT', rqSettingsPath, rqDocOf(rqSettingsBefore), cur.body.version).catch(() => undefined);
+}
+
+await test('requests: figures — n and charts for the demo, the period in the URL changes n, a CSV download', async () => {
+  const all = await rqFiguresApi();
+  assert(all.n > 30, `the demo has requests: ${all.n}`);
+  await page.goto(`${BASE}/#/w/${WS}/requests`);
+  await page.click('.requests-nav a[data-requests-tab=figures]');
+  await page.waitForURL(/\/requests\/figures$/);
+  await waitText(heading(), /^Показатели окна диалога$/);
+  const summary = page.locator('.rq-summary .ra-n[data-n]');
+  await summary.waitFor();
+  assert((await rqNumberOf(summary)) === all.n, `the n shown is the server’s (${await rqNumberOf(summary)} vs ${all.n})`);
+  for (const f of ['rq-kind', 'rq-status', 'rq-component', 'rq-stage', 'rq-company', 'rq-first-response', 'rq-resolution', 'rq-sla', 'rq-ratings', 'rq-helpful']) {
+    await page.locator(`section[data-figure=${f}] a[data-csv]`).waitFor();
+  }
+  for (const f of ['rq-kind', 'rq-status', 'rq-component', 'rq-stage', 'rq-company']) {
+    await page.locator(`section[data-figure=${f}] [data-chart=${f}] canvas`).waitFor();
+  }
+  const kinds = JSON.parse(await page.locator('[data-chart=rq-kind]').getAttribute('data-values'));
+  assert(kinds.length === 7 && kinds.reduce((a, k) => a + k.n, 0) === all.n, `the kinds add up to n: ${JSON.stringify(kinds)}`);
+  const comps = JSON.parse(await page.locator('[data-chart=rq-component]').getAttribute('data-values'));
+  assert(comps.reduce((a, k) => a + k.n, 0) === all.n && comps.some((c) => c.key === null) === all.by_component.some((c) => c.component_id === null),
+    `the components (unclassified included): ${JSON.stringify(comps)}`);
+  // Each figure carries its own n, and a warning where the sample is small.
+  assert((await rqNumberOf(page.locator('section[data-figure=rq-first-response] .ra-head .ra-n'))) === all.first_response.n, 'the first response’s n');
+  assert((await rqNumberOf(page.locator('section[data-figure=rq-ratings] .ra-head .ra-n'))) === all.ratings.n, 'the ratings’ n');
+  assert((await page.locator('section[data-figure=rq-ratings] .ra-head [data-few]').count()) === (all.ratings.small_sample ? 1 : 0), 'the ratings’ warning');
+  assert((await page.locator('section[data-figure=rq-resolution] .ra-head [data-few]').count()) === (all.resolution.small_sample ? 1 : 0), 'the resolution’s warning');
+  await waitText(page.locator('section[data-figure=rq-first-response] [data-basis=working_hours]'), /Рабочие часы/);
+  await waitText(page.locator('section[data-figure=rq-sla] [data-sla=first_response]'), new RegExp(`в срок ${all.sla.first_response.met} из ${all.sla.first_response.n}`));
+  await page.screenshot({ path: `${SHOTS}/e2e-request-figures.png`, fullPage: true });
+
+  // CSV of a figure: the header and one row per kind.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('section[data-figure=rq-kind] a[data-csv]')]);
+  const csv = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '');
+  const lines = csv.split(/\r?\n/).filter(Boolean);
+  assert(lines[0] === 'kind,label,n', `the CSV header: ${lines[0]}`);
+  assert(lines.length === 8 && lines.slice(1).reduce((a, l) => a + Number(l.split(',').pop()), 0) === all.n, `the CSV rows: ${JSON.stringify(lines)}`);
+  assert(/^requests-by-kind-.*\.csv$/.test(download.suggestedFilename()), `the file name: ${download.suggestedFilename()}`);
+  const [d2] = await Promise.all([page.waitForEvent('download'), page.click('section[data-figure=rq-first-response] a[data-csv]')]);
+  const csv2 = (await readFile(await d2.path(), 'utf8')).replace(/^\uFEFF/, '').split(/\r?\n/);
+  assert(csv2[0] === 'basis,n,p50,p90,p99,mean' && /^calendar_hours,/.test(csv2[1]), `the times CSV: ${csv2.slice(0, 2)}`);
+
+  // A period: the last 14 days (in the URL), then a preset, both with the server's n.
+  const from = rqDaysAgo(14);
+  await page.fill('input[name=filter-from]', from);
+  await page.waitForURL(new RegExp(`from=${from}`));
+  const part = await rqFiguresApi(`from=${from}`);
+  assert(part.n < all.n, `the period has fewer requests (${part.n} of ${all.n})`);
+  await page.waitForFunction((n) => document.querySelector('.rq-summary .ra-n')?.dataset.n === String(n), part.n);
+  await page.reload();
+  await page.waitForFunction((n) => document.querySelector('.rq-summary .ra-n')?.dataset.n === String(n), part.n);
+  assert((await page.inputValue('input[name=filter-from]')) === from, 'the period stays after a reload');
+  await page.click('button[data-period="30"]');
+  await page.waitForURL(new RegExp(`from=${rqDaysAgo(30)}`));
+  const month = await rqFiguresApi(`from=${rqDaysAgo(30)}`);
+  await page.waitForFunction((n) => document.querySelector('.rq-summary .ra-n')?.dataset.n === String(n), month.n);
+  assert((await page.locator('button[data-period="30"]').getAttribute('aria-pressed')) === 'true', 'the preset is marked');
+  const [d3] = await Promise.all([page.waitForEvent('download'), page.click('section[data-figure=rq-status] a[data-csv]')]);
+  assert(d3.suggestedFilename().includes(rqDaysAgo(30)), `the period is in the file name: ${d3.suggestedFilename()}`);
+  await page.click('button[data-period=all]');
+  await page.waitForURL(/\/requests\/figures$/);
+  await page.waitForFunction((n) => document.querySelector('.rq-summary .ra-n')?.dataset.n === String(n), all.n);
+});
+
+await test('requests: figures — the company card’s tab shows the company’s figures above its list', async () => {
+  const acc = await rqDemoAccount();
+  const mine = await rqFiguresApi(`account_id=${acc.id}`);
+  await page.goto(`${BASE}/#/w/${WS}/accounts/${acc.id}/requests`);
+  const figures = page.locator('.account-requests .rq-company-figures');
+  const n = figures.locator('.rq-summary .ra-n[data-n]');
+  await n.waitFor();
+  assert((await rqNumberOf(n)) === mine.n && mine.n > 0, `the company’s n (${await rqNumberOf(n)} vs ${mine.n})`);
+  assert((await figures.locator('.rq-summary [data-few]').count()) === (mine.small_sample ? 1 : 0), 'a small sample is flagged');
+  assert((await figures.locator('section[data-figure=rq-company]').count()) === 0, 'no "top companies" on a company’s card');
+  await figures.locator('[data-chart=rq-kind] canvas').waitFor();
+  const list = await page.locator('.account-requests table.requests-table').boundingBox();
+  const box = await figures.boundingBox();
+  assert(box.y < list.y, 'the figures are above the list');
+  assert((await figures.locator('a[data-link=figures]').getAttribute('href')) === `#/w/${WS}/requests/figures?account_id=${acc.id}`, 'a link to the figures page');
+  await figures.locator('a[data-link=figures]').click();
+  await page.waitForFunction((n) => document.querySelector('.rq-summary .ra-n')?.dataset.n === String(n), mine.n);
+  await waitText(page.locator('.company-filter .picked'), acc.name);
+});
+
+await test('requests: suggestion, settings and figures in English', async () => {
+  assert(rqSuggested, 'a request with a suggestion was made');
+  const cyr = /[А-Яа-яЁё]/;
+  await page.goto(`${BASE}/#/w/${WS}/requests/figures`);
+  await page.locator('.rq-summary .ra-n[data-n]').waitFor();
+  await page.click('button[data-lang=en]');
+  await waitText(heading(), /^Figures of the dialog window$/);
+  await waitText(page.locator('section[data-figure=rq-component] h3'), /^By loyalty component$/);
+  const figChrome = await page.evaluate(() => [
+    ...document.querySelectorAll('.requests-nav a, .rq-figure-filters span, .rq-figure-filters label, .rq-figure-filters button, .rq-panel h3, .rq-panel .ra-n, .rq-panel .csv-link, .rq-panel dt, .rq-panel [role=columnheader], .rq-panel [role=rowheader], .rq-summary, .rq-times-hint'),
+  ].map((e) => e.textContent));
+  const ru1 = figChrome.filter((s) => cyr.test(s));
+  assert(ru1.length === 0, `Russian left on the figures: ${JSON.stringify(ru1)}`);
+  await page.screenshot({ path: `${SHOTS}/e2e-request-figures-en.png` });
+
+  await page.click('.requests-nav a[data-requests-tab=settings]');
+  await waitText(heading(), /^Settings of the dialog window$/);
+  await page.locator('select[name=timezone]').waitFor();
+  assert(/Moscow/.test(await page.locator('select[name=timezone] option:checked').textContent()), 'the zone in English');
+  const setChrome = await page.evaluate(() => [
+    ...document.querySelectorAll('.rq-settings h2, .rq-settings h3, .rq-settings label, .rq-settings legend, .rq-settings th, .rq-settings .label, .rq-settings .unit, .rq-settings button, .rq-settings .small-note, .rq-settings option'),
+  ].map((e) => e.textContent).filter((s) => s.trim()));
+  const ru2 = setChrome.filter((s) => cyr.test(s) && !/Демидова|Ковалёва|Белов|Орлов/.test(s));
+  assert(ru2.length === 0, `Russian left on the settings: ${JSON.stringify(ru2)}`);
+
+  await page.goto(rqUrl(rqSuggested.id));
+  const box = page.locator('.request-side .suggestion');
+  await box.waitFor();
+  await waitText(box.locator('.suggestion-source'), /^by the trained model$/);
+  await waitText(box.locator('.suggestion-confidence'), /^confidence (> )?\d+ %$/);
+  await waitText(box.locator('button[data-action=apply-suggestion]'), /^Apply$/);
+  const sugChrome = await box.evaluate((el) => [...el.querySelectorAll('strong, .suggestion-source, dt, button, .hint')].map((e) => e.textContent));
+  const ru3 = sugChrome.filter((s) => cyr.test(s));
+  assert(ru3.length === 0, `Russian left in the suggestion: ${JSON.stringify(ru3)}`);
+  await page.click('button[data-lang=ru]');
+  await waitText(box.locator('.suggestion-source'), /^по обученной модели$/);
+});
+
+await test('requests: phone viewport — figures, settings and the suggestion fit the width', async () => {
+  assert(rqSuggested, 'a request with a suggestion was made');
+  const phone = await browser.newContext({
+    locale: 'ru-RU', viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    storageState: await context.storageState(),
+  });
+  phone.setDefaultTimeout(STEP_TIMEOUT);
+  const p = await phone.newPage();
+  watch(p);
+  try {
+    const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await p.goto(`${BASE}/#/w/${WS}/requests/figures`);
+    await p.locator('.rq-summary .ra-n[data-n]').waitFor();
+    await p.locator('[data-chart=rq-company] canvas').waitFor();
+    assert((await overflow()) <= 0, `the figures overflow by ${await overflow()}px`);
+    const chart = await p.locator('[data-chart=rq-kind]').boundingBox();
+    assert(chart.width > 250 && chart.x + chart.width <= 375, `a chart takes the width (${JSON.stringify(chart)})`);
+    await p.screenshot({ path: `${SHOTS}/e2e-phone-request-figures.png`, fullPage: true });
+    await p.goto(`${BASE}/#/w/${WS}/requests/settings`);
+    await p.locator('select[name=timezone]').waitFor();
+    await p.locator('table.rq-levels tbody tr').first().waitFor();
+    assert((await overflow()) <= 0, `the settings overflow by ${await overflow()}px`);
+    const display = await p.locator('table.rq-levels tbody tr').first().evaluate((el) => getComputedStyle(el).display);
+    assert(display === 'block', `the levels are stacked as cards (display: ${display})`);
+    await p.screenshot({ path: `${SHOTS}/e2e-phone-request-settings.png`, fullPage: true });
+    await p.goto(`${BASE}/#/w/${WS}/requests/${rqSuggested.id}`);
+    await p.locator('.request-side .suggestion').waitFor();
+    assert((await overflow()) <= 0, `the request with its suggestion overflows by ${await overflow()}px`);
+  } finally {
+    await phone.close();
+  }
+});
+// ---- end of helper-ui-requests-more ----
+
 await test('no script errors or CSP violations', async () => {
   assert(problems.length === 0, problems.join('; '));
 }, { needsLogin: false });

@@ -22,9 +22,11 @@ const StudiesPage = lazyComponent(() => import('./pages/Studies').then((m) => m.
 const StudyPage = lazyComponent(() => import('./pages/Study').then((m) => m.StudyPage));
 const ResearchDashboardPage = lazyComponent(() => import('./pages/ResearchDashboard').then((m) => m.ResearchDashboardPage));
 const NegativeBasePage = lazyComponent(() => import('./pages/NegativeBase').then((m) => m.NegativeBasePage));
-// The dialog window's staff side: the inbox and one request.
+// The dialog window's staff side: the inbox, one request, the figures and the settings.
 const RequestsPage = lazyComponent(() => import('./pages/Requests').then((m) => m.RequestsPage));
 const RequestPage = lazyComponent(() => import('./pages/Request').then((m) => m.RequestPage));
+const RequestFiguresPage = lazyComponent(() => import('./pages/RequestFigures').then((m) => m.RequestFiguresPage));
+const RequestSettingsPage = lazyComponent(() => import('./pages/RequestSettings').then((m) => m.RequestSettingsPage));
 
 let returnTo: string | null = null;
 
@@ -196,6 +198,14 @@ function Shell(props: { session: Session; workspaces: Workspace[]; route: Route;
       case 'request':
         section = 'requests';
         page = <RequestPage key={`${ws.slug}/${route.id}`} ws={ws.slug} id={route.id} role={role} me={session.user.email} />;
+        break;
+      case 'request-figures':
+        section = 'requests';
+        page = <RequestFiguresPage ws={ws.slug} query={route.query} />;
+        break;
+      case 'request-settings':
+        section = 'requests';
+        page = <RequestSettingsPage key={ws.slug} ws={ws.slug} role={role} />;
         break;
     }
   }

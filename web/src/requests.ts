@@ -56,13 +56,25 @@ export interface Req {
   first_response_breached: boolean;
   resolution_breached: boolean;
   escalated_at: string | null;
+  /** The classifier's suggestion (staff view): see docs/requests.md, "Classification". */
+  suggestion?: Suggestion | null;
   thread?: RequestMessage[];
+}
+
+export interface Suggestion {
+  component_id: number | null;
+  factor_id: number | null;
+  stage_id: number | null;
+  source: 'model' | 'keywords' | 'none';
+  confidence: number;
 }
 
 export const requestPath = {
   list: (ws: string) => wsPath(ws, '/requests'),
   one: (ws: string, id: number) => wsPath(ws, `/requests/${id}`),
   messages: (ws: string, id: number) => wsPath(ws, `/requests/${id}/messages`),
+  settings: (ws: string) => wsPath(ws, '/request-settings'),
+  figures: (ws: string) => wsPath(ws, '/request-figures'),
 };
 
 export const reqKindKey = (k: string) => `request_kind_${k}` as Key;
@@ -95,4 +107,91 @@ export function statusesOf(value: string | undefined): RequestStatus[] {
 export function listRequests(ws: string, filters: Filters, cursor: string | null, limit = 50): Promise<Page<Req>> {
   const query: Query = { ...filters, limit, cursor };
   return api.get<Page<Req>>(requestPath.list(ws), query);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service levels and assignment (docs/requests.md, "Service levels", "Assignment")
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+export interface WorkCalendar {
+  utc_offset_minutes: number;
+  day_start: string;
+  day_end: string;
+  workdays: Weekday[];
+  holidays: string[];
+}
+
+export interface ServiceLevel {
+  kind: RequestKind | null;
+  priority: RequestPriority | null;
+  first_response_minutes: number | null;
+  resolution_minutes: number | null;
+}
+
+export interface AssignmentRule {
+  kind: RequestKind | null;
+  component_id: number | null;
+  members: string[];
+}
+
+/** The settings document as PUT takes it (the version travels in If-Match). */
+export interface RequestSettingsDoc {
+  calendar: WorkCalendar;
+  reopen_days: number;
+  service_levels: ServiceLevel[];
+  assignment_rules: AssignmentRule[];
+}
+
+export interface RequestSettings extends RequestSettingsDoc {
+  version: number;
+}
+
+/** Owners change the dialog window's settings; everyone else reads them. */
+export const canConfigure = (role: string) => role === 'owner';
+
+// ---------------------------------------------------------------------------------------------
+// Figures (docs/requests.md, "Figures")
+
+export interface Percentiles { p50: number | null; p90: number | null; p99: number | null; mean: number | null }
+export interface DurationFigure { n: number; small_sample: boolean; hours: Percentiles; working_hours: Percentiles }
+export interface Compliance { n: number; met: number; share: number | null }
+
+export interface RequestFigures {
+  n: number;
+  small_sample: boolean;
+  from: string | null;
+  to: string | null;
+  account_id: number | null;
+  by_kind: Partial<Record<RequestKind, number>>;
+  by_status: Partial<Record<RequestStatus, number>>;
+  by_component: { component_id: number | null; n: number }[];
+  by_stage: { stage_id: number | null; n: number }[];
+  by_company: { account_id: number; account_name: string | null; n: number }[];
+  first_response: DurationFigure;
+  resolution: DurationFigure;
+  sla: { first_response: Compliance; resolution: Compliance };
+  ratings: {
+    n: number;
+    small_sample: boolean;
+    mean: number | null;
+    satisfied_share: number | null;
+    distribution: Record<string, number>;
+  };
+  helpful: { marked: number; helpful: number; share: number | null };
+}
+
+/** The period and company of the figures, as kept in the URL and sent to GET /request-figures. */
+export const FIGURE_FILTERS = ['from', 'to', 'account_id'] as const;
+export type FigureFilter = (typeof FIGURE_FILTERS)[number];
+export type FigureFilters = Partial<Record<FigureFilter, string>>;
+
+export function figureFiltersOf(query: URLSearchParams): FigureFilters {
+  const f: FigureFilters = {};
+  for (const k of FIGURE_FILTERS) {
+    const v = query.get(k);
+    if (v) f[k] = v;
+  }
+  return f;
 }

@@ -5,6 +5,7 @@
 //   #/w/{slug}/research/studies[?filters]  #/w/{slug}/research/studies/{id}[/{tab}]
 //   #/w/{slug}/research/dashboard[?filters]  #/w/{slug}/research/negative-base[?filters]
 //   #/w/{slug}/requests[?filters]  #/w/{slug}/requests/{id}
+//   #/w/{slug}/requests/figures[?from&to&account_id]  #/w/{slug}/requests/settings
 import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
@@ -24,6 +25,8 @@ export type Route =
   | { name: 'negative-base'; ws: string; query: URLSearchParams }
   | { name: 'requests'; ws: string; query: URLSearchParams }
   | { name: 'request'; ws: string; id: number }
+  | { name: 'request-figures'; ws: string; query: URLSearchParams }
+  | { name: 'request-settings'; ws: string }
   | { name: 'notfound' };
 
 const ROUTE_EVENT = 'advocate:route';
@@ -57,6 +60,8 @@ export function parseHash(hash: string): Route {
     if (rest[0] === 'requests') {
       if (rest.length === 1) return { name: 'requests', ws, query };
       if (/^\d+$/.test(rest[1]) && rest.length === 2) return { name: 'request', ws, id: Number(rest[1]) };
+      if (rest[1] === 'figures' && rest.length === 2) return { name: 'request-figures', ws, query };
+      if (rest[1] === 'settings' && rest.length === 2) return { name: 'request-settings', ws };
     }
     if (rest[0] === 'research') {
       if (rest.length === 1 || (rest[1] === 'studies' && rest.length === 2)) return { name: 'studies', ws, query };
@@ -117,6 +122,8 @@ export const href = {
   negativeBase: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/research/negative-base${query ? `?${query}` : ''}`,
   requests: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/requests${query ? `?${query}` : ''}`,
   request: (ws: string, id: number) => `#/w/${encodeURIComponent(ws)}/requests/${id}`,
+  requestFigures: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/requests/figures${query ? `?${query}` : ''}`,
+  requestSettings: (ws: string) => `#/w/${encodeURIComponent(ws)}/requests/settings`,
 };
 
 /** The last list URL per workspace, so "Back to the list" returns to the same filters. */

@@ -1,6 +1,7 @@
 // The staff inbox of the dialog window («Обращения»): every request of the workspace, newest
 // activity first, with filters kept in the URL (#/w/{ws}/requests?status=new,open&assignee=me…),
-// "load more" by cursor, and a form to record a request a client made by phone or mail.
+// "load more" by cursor, and a form to record a request a client made by phone or mail. The tabs on
+// top lead to the figures and the settings of the dialog window.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Role } from '../api';
 import { useI18n } from '../i18n';
@@ -8,6 +9,7 @@ import { currentHash, href, navigate, rememberInbox } from '../router';
 import { canHandle, filtersOf, type Filters } from '../requests';
 import { NewRequestForm } from '../components/requests/NewRequestForm';
 import { RequestFilters } from '../components/requests/RequestFilters';
+import { RequestsNav } from '../components/requests/RequestsNav';
 import { RequestTable, useRequestList } from '../components/requests/RequestList';
 
 export function RequestsPage({ ws, role, query }: { ws: string; role: Role; query: URLSearchParams }) {
@@ -33,6 +35,7 @@ export function RequestsPage({ ws, role, query }: { ws: string; role: Role; quer
 
   return (
     <div class="page page-wide requests-page">
+      <RequestsNav ws={ws} current="inbox" />
       <div class="page-head">
         <h1>{t('requests_title')}</h1>
         {canHandle(role) && !creating && (

@@ -10,7 +10,7 @@ import { AccountPicker, type AccountRef } from '../research/ClientPicker';
 import { useComponents } from './useClassification';
 
 /** The name of the company an id in the URL names (loaded once per id). */
-function useAccountRef(ws: string, id: string | undefined): AccountRef | null {
+export function useAccountRef(ws: string, id: string | undefined): AccountRef | null {
   const [ref, setRef] = useState<AccountRef | null>(null);
   useEffect(() => {
     if (!id) { setRef(null); return; }

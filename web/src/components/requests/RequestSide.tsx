@@ -1,5 +1,5 @@
 // The side panel of a request: status, assignee, priority, kind and the classification
-// (component, a factor of that component, journey stage). Each change is sent at once as a merge
+// (component, a factor of that component, journey stage) with the classifier's suggestion. Each change is sent at once as a merge
 // patch with If-Match; the page handles a 412, and a 409 or 422 comes back here as the server's
 // detail beside the field it names.
 import type { ComponentChildren } from 'preact';
@@ -10,6 +10,7 @@ import {
   REQUEST_KINDS, REQUEST_PRIORITIES, REQUEST_STATUSES, reqKindKey, reqPriorityKey, reqStatusKey, type Req,
 } from '../../requests';
 import { Field } from '../ui';
+import { SuggestionBox } from './SuggestionBox';
 import { useComponents, useFactors, useStages } from './useClassification';
 
 export type Patch = Record<string, string | number | null>;
@@ -87,6 +88,8 @@ export function RequestSide(props: {
         options={REQUEST_KINDS.map((k) => ({ value: k, label: t(reqKindKey(k)) }))}
         onChange={(v) => props.onPatch({ kind: v })} />
       <h3>{t('request_classification')}</h3>
+      <SuggestionBox ws={props.ws} req={req} components={components} stages={stages} canEdit={props.canEdit} busy={props.busy}
+        onApply={props.onPatch} />
       <Choice name="component_id" label={t('request_component')} value={idText(req.component_id)} none={t('none_option')}
         error={errors.component_id} disabled={off}
         options={activeOr(components, req.component_id).map((c) => ({ value: String(c.id), label: loc(c.name, lang) }))}
