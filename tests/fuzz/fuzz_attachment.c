@@ -17,7 +17,7 @@
 #include "core/attachment.h"
 #include "util/str.h"
 
-#define FUZZ_NAME_MAX	 2048		/* bytes of the first line used as a name */
+#define FUZZ_NAME_MAX	 2048	       /* bytes of the first line used as a name */
 #define FUZZ_ARENA_LIMIT (1024 * 1024) /* bytes the name cleaning may allocate */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
