@@ -35,6 +35,7 @@ API_ROUTES_DECL(request_figures);
 API_ROUTES_DECL(portal_requests);
 API_ROUTES_DECL(attachments);
 API_ROUTES_DECL(portal_attachments);
+API_ROUTES_DECL(webhooks);
 
 #define ROUTES_MAX 256
 
@@ -71,6 +72,7 @@ static const struct {
     {api_portal_requests_routes, &api_portal_requests_routes_n},
     {api_attachments_routes, &api_attachments_routes_n},
     {api_portal_attachments_routes, &api_portal_attachments_routes_n},
+    {api_webhooks_routes, &api_webhooks_routes_n},
 };
 
 static struct route all_routes[ROUTES_MAX];

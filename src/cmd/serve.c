@@ -13,6 +13,8 @@
 
 #include "api/routes.h"
 #include "core/demo.h"
+#include "core/outbound_worker.h"
+#include "core/public_url.h"
 #include "cmd/jobs.h"
 #include "db/bus.h"
 #include "http/http.h"
@@ -100,6 +102,38 @@ frame_ancestors_opt(const char *v, const char **out)
 	return false;
 }
 
+/*
+ * Keeps the instance's public address (public_url.h): opt, else
+ * $ADVOCATE_PUBLIC_URL, else http:// and the listening address with the port
+ * the server got. False, having said why on stderr, for an address
+ * public_url_set refuses.
+ */
+static bool
+public_url_opt(const char *opt, const char *listen, unsigned port)
+{
+	char url[PUBLIC_URL_MAX];
+	const char *colon;
+	struct adv_errbuf eb = {{0}, {0}};
+	int hostlen;
+
+	if (opt == NULL)
+		opt = getenv("ADVOCATE_PUBLIC_URL");
+	if (opt == NULL || *opt == '\0') {
+		colon = strrchr(listen, ':');
+		hostlen = colon != NULL ? (int)(colon - listen) : (int)strlen(listen);
+		if (hostlen == 0 || (hostlen == 7 && strncmp(listen, "0.0.0.0", 7) == 0))
+			snprintf(url, sizeof(url), "http://127.0.0.1:%u", port);
+		else
+			snprintf(url, sizeof(url), "http://%.*s:%u", hostlen, listen, port);
+		opt = url;
+	}
+	if (public_url_set(opt, &eb) != ADV_OK) {
+		fprintf(stderr, "advocate serve: %s: %s\n", eb.field, eb.msg);
+		return false;
+	}
+	return true;
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -118,6 +152,9 @@ cmd_serve(int argc, char **argv)
 	    {"per-ip-limit", true, NULL},
 	    {"streams-max", true, NULL},
 	    {"portal-frame-ancestors", true, NULL},
+	    {"smtp-url", true, NULL},
+	    {"mail-from", true, NULL},
+	    {"public-url", true, NULL},
 	};
 	size_t nopts = sizeof(opts) / sizeof(opts[0]), npos;
 	struct server_config cfg = {
@@ -131,6 +168,8 @@ cmd_serve(int argc, char **argv)
 	struct server *srv = NULL;
 	struct db *db = NULL;
 	struct bus *bus = NULL;
+	struct outbound_worker *outbound = NULL;
+	struct outbound_config ocfg = {0};
 	struct jobs *jobs = NULL;
 	unsigned long threads, body_max, upload_max, idle, smax, per_ip, streams;
 	unsigned nroutes;
@@ -149,7 +188,12 @@ cmd_serve(int argc, char **argv)
 		       "--streams-max N (live event streams held at once, default 4096) "
 		       "--portal-frame-ancestors LIST (sites that may show the client portal in a "
 		       "frame, such as \"https://www.supplier.example\"; default none, or "
-		       "$ADVOCATE_PORTAL_FRAME_ANCESTORS)\n");
+		       "$ADVOCATE_PORTAL_FRAME_ANCESTORS)"
+		       " --smtp-url smtp://HOST[:PORT] (or $ADVOCATE_SMTP_URL; without it e-mail "
+		       "stays queued) --mail-from ADDRESS (or $ADVOCATE_MAIL_FROM) --public-url URL (the "
+		       "address people reach this server at, the start of links in e-mail, such as "
+		       "\"https://advocate.supplier.example\"; or $ADVOCATE_PUBLIC_URL; default "
+		       "the address it listens on)\n");
 		return 0;
 	}
 	if (!cmd_parse(argc, argv, opts, nopts, pos, 0, &npos))
@@ -220,11 +264,27 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	cfg.bus = bus;
+	ocfg.db_url = cmd_db_url(cmd_opt(opts, nopts, "db"));
+	ocfg.smtp_url = cmd_opt(opts, nopts, "smtp-url");
+	if (ocfg.smtp_url == NULL)
+		ocfg.smtp_url = getenv("ADVOCATE_SMTP_URL");
+	if (ocfg.smtp_url != NULL && *ocfg.smtp_url == '\0')
+		ocfg.smtp_url = NULL;
+	ocfg.mail_from = cmd_opt(opts, nopts, "mail-from");
+	if (ocfg.mail_from == NULL)
+		ocfg.mail_from = getenv("ADVOCATE_MAIL_FROM");
+	ocfg.bus = bus;
+	if (outbound_worker_start(&ocfg, &outbound, &eb) != ADV_OK) {
+		fprintf(stderr, "advocate serve: outbound notifications: %s\n", eb.msg);
+		goto out;
+	}
 	routes = api_routes(&nroutes);
 	if (server_start(&cfg, db, routes, nroutes, &srv, &eb) != ADV_OK) {
 		fprintf(stderr, "advocate serve: %s\n", eb.msg);
 		goto out;
 	}
+	if (!public_url_opt(cmd_opt(opts, nopts, "public-url"), cfg.listen, server_port(srv)))
+		goto out;
 	if (jobs_start(db, &jobs) != ADV_OK) {
 		fprintf(stderr, "advocate serve: cannot start the periodic jobs\n");
 		goto out;
@@ -240,6 +300,7 @@ cmd_serve(int argc, char **argv)
 out:
 	jobs_stop(jobs);
 	server_stop(srv, 0);
+	outbound_worker_stop(outbound);
 	bus_close(bus);
 	db_close(db);
 	return status;
