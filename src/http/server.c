@@ -146,14 +146,18 @@ req_new(struct server *s, struct MHD_Connection *conn, const char *method, const
 	return r;
 }
 
-/* Adds the headers every answer carries. */
+/*
+ * Adds the headers every answer carries; the site's Content-Security-Policy
+ * only when the handler did not set a stricter one of its own (has_csp).
+ */
 static void
-add_common_headers(struct req *r, struct MHD_Response *mr)
+add_common_headers(struct req *r, struct MHD_Response *mr, bool has_csp)
 {
 	bool framed = r->frameable && r->srv->csp_frameable[0] != '\0';
 
-	MHD_add_response_header(mr, "Content-Security-Policy",
-				framed ? r->srv->csp_frameable : csp_value);
+	if (!has_csp)
+		MHD_add_response_header(mr, "Content-Security-Policy",
+					framed ? r->srv->csp_frameable : csp_value);
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
 	if (!framed)
 		MHD_add_response_header(mr, "X-Frame-Options", "DENY");
@@ -169,7 +173,7 @@ req_send(struct req *r)
 {
 	struct MHD_Response *mr;
 	enum MHD_Result ret;
-	bool has_cache_control = false;
+	bool has_cache_control = false, has_csp = false;
 
 	if (!r->answered)
 		resp_problem(r, ADV_EINTERNAL);
@@ -212,10 +216,12 @@ req_send(struct req *r)
 		MHD_add_response_header(mr, r->headers[i].name, r->headers[i].value);
 		if (strcasecmp(r->headers[i].name, "Cache-Control") == 0)
 			has_cache_control = true;
+		else if (strcasecmp(r->headers[i].name, "Content-Security-Policy") == 0)
+			has_csp = true;
 	}
 	if (!has_cache_control)
 		MHD_add_response_header(mr, "Cache-Control", "no-store");
-	add_common_headers(r, mr);
+	add_common_headers(r, mr, has_csp);
 	ret = MHD_queue_response(r->conn, (unsigned)r->status, mr);
 	MHD_destroy_response(mr);
 	return ret;

@@ -502,6 +502,19 @@ hresp_header(const struct hresp *r, const char *name)
 	return NULL;
 }
 
+unsigned
+hresp_header_count(const struct hresp *r, const char *name)
+{
+	size_t nl = strlen(name);
+	unsigned n = 0;
+
+	for (const char *p = r->headers; p != NULL && *p;
+	     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':')
+			n++;
+	return n;
+}
+
 int
 hresp_has_pointer(const struct hresp *r, const char *pointer)
 {

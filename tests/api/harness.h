@@ -149,6 +149,9 @@ int hrun(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 /* The value of response header name (case-insensitive) in a malloc'ed string, or NULL. */
 char *hresp_header(const struct hresp *r, const char *name);
 
+/* How many times response header name (case-insensitive) occurs in r. */
+unsigned hresp_header_count(const struct hresp *r, const char *name);
+
 /* True when the problem document's errors[] has an entry with this pointer. */
 int hresp_has_pointer(const struct hresp *r, const char *pointer);
 

@@ -293,6 +293,7 @@ expect_header(const struct hresp *r, const char *name, const char *value)
 	assert_non_null(v);
 	assert_string_equal(v, value);
 	free(v);
+	assert_int_equal(hresp_header_count(r, name), 1);
 }
 
 /* The string field key of j. */
