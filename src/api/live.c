@@ -10,10 +10,16 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
+#include "api/portal_auth.h"
 #include "api/query.h"
 #include "api/routes.h"
 #include "core/account.h"
+#include "core/identity.h"
+#include "core/portal.h"
 #include "db/bus.h"
+#include "http/auth.h"
 #include "http/sse.h"
 
 /* Payloads the hub holds before its thread hands them to the streams. */
@@ -47,10 +53,23 @@ struct live_hub {
 	bool stop;
 };
 
-/* What one stream reads: the filter and the pool to read the log with. */
+/* Bytes the checks of a stream's reader (stream_alive) may allocate. */
+#define LIVE_CHECK_ARENA (64u * 1024u)
+
+/*
+ * What one stream reads: the filter and the pool to read the log with; and
+ * how its reader signed in, to ask again whether they still may read it:
+ * a staff member by session cookie or API token and the workspace's slug,
+ * or a client's person by portal session cookie.
+ */
 struct live_stream {
 	struct events_filter f;
 	struct db *db;
+	bool portal;	  /* a portal session, else a staff member */
+	bool bearer;	  /* staff: credential is an API token, not a session cookie */
+	unsigned idle_s;  /* staff sessions end after this many idle seconds */
+	char *credential; /* the cookie's or token's text (malloc'ed, wiped when freed) */
+	char *ws_slug;	  /* staff: the workspace the stream is of (malloc'ed) */
 };
 
 /* The key of the hub among a server's server_ext objects. */
@@ -264,22 +283,76 @@ stream_match(void *ctx, const struct sse_event *e)
 	return e->attr != NULL && events_match(&ls->f, e->attr);
 }
 
+/*
+ * sse_source.alive: whether the stream's reader is still signed in and may
+ * still read it — a live portal session of the same company, or a live
+ * staff session or API token of a member of the workspace. Only a definite
+ * no is false: a database that cannot answer now is asked again later.
+ */
+static bool
+stream_alive(void *ctx)
+{
+	struct live_stream *ls = ctx;
+	struct db_conn *c = NULL;
+	struct arena a;
+	enum adv_err rc;
+
+	arena_init(&a, LIVE_CHECK_ARENA);
+	if ((rc = db_acquire(ls->db, &c)) != ADV_OK)
+		goto out;
+	if (ls->portal) {
+		struct portal_session ps;
+
+		rc = portal_session_lookup(c, &a, ls->credential, &ps);
+		if (rc == ADV_OK && (ps.ws_id != ls->f.ws_id || ps.account_id != ls->f.account_id))
+			rc = ADV_EUNAUTH;
+	} else {
+		struct session sess;
+		struct workspace w;
+		struct user u;
+
+		if (ls->bearer) {
+			rc = identity_token_lookup(c, &a, ls->credential, &u);
+		} else {
+			rc = identity_session_lookup(c, &a, ls->credential, ls->idle_s, &sess);
+			u = sess.user;
+		}
+		if (rc == ADV_OK)
+			rc = identity_workspace_for(c, &a, ls->ws_slug, &u, &w);
+		if (rc == ADV_OK && w.id != ls->f.ws_id)
+			rc = ADV_ENOTFOUND;
+	}
+out:
+	db_release(ls->db, c);
+	arena_free(&a);
+	return rc != ADV_EUNAUTH && rc != ADV_ENOTFOUND && rc != ADV_EFORBIDDEN;
+}
+
 static void
 stream_release(void *ctx)
 {
-	free(ctx);
+	struct live_stream *ls = ctx;
+
+	if (ls->credential != NULL) {
+		sodium_memzero(ls->credential, strlen(ls->credential));
+		free(ls->credential);
+	}
+	free(ls->ws_slug);
+	free(ls);
 }
 
 static const struct sse_source live_source = {
     .head = stream_head,
     .backlog = stream_backlog,
     .match = stream_match,
+    .alive = stream_alive,
     .release = stream_release,
 };
 
 enum adv_err
 live_stream_start(struct req *r, const struct events_filter *f)
 {
+	const char *authz, *credential;
 	struct live_stream *ls;
 	int64_t last_id;
 	enum adv_err rc;
@@ -291,12 +364,29 @@ live_stream_start(struct req *r, const struct events_filter *f)
 			      "live events are not available: this server has no event bus");
 		goto out;
 	}
-	if ((ls = malloc(sizeof(*ls))) == NULL) {
+	if ((ls = calloc(1, sizeof(*ls))) == NULL) {
 		rc = ADV_ENOMEM;
 		goto out;
 	}
 	ls->f = *f;
 	ls->db = server_db(r->srv);
+	ls->idle_s = server_config(r->srv)->session_idle;
+	if (r->caller.user_id != 0) {
+		authz = req_header(r, "Authorization");
+		ls->bearer = !r->caller.via_cookie && authz != NULL;
+		credential = ls->bearer ? authz + 7 : req_cookie(r, AUTH_COOKIE);
+		ls->ws_slug = r->ws.slug != NULL ? strdup(r->ws.slug) : NULL;
+	} else {
+		ls->portal = true;
+		credential = req_cookie(r, PORTAL_COOKIE);
+	}
+	if (credential != NULL)
+		ls->credential = strdup(credential);
+	if (ls->credential == NULL || (!ls->portal && ls->ws_slug == NULL)) {
+		stream_release(ls);
+		rc = credential == NULL ? ADV_EINTERNAL : ADV_ENOMEM;
+		goto out;
+	}
 	rc = sse_start(r, &live_source, ls, last_id);
 out:
 	return rc;

@@ -36,7 +36,11 @@
  * Answers r with a text/event-stream of the events f lets through (f is
  * copied): after the Last-Event-ID the client sends (header, or query
  * parameter last_event_id), else from now on. The handler returns the
- * result at once. Errors (detail in r->eb): ADV_EINVAL for a malformed
+ * result at once. The stream asks again, once per heartbeat period, whether
+ * its reader may still read it — a signed-in staff member (r->caller, by
+ * session cookie or API token) still a member of r's workspace, else the
+ * portal session of r's cookie still live and of f's company — and ends
+ * when not (sse_source.alive). Errors (detail in r->eb): ADV_EINVAL for a malformed
  * Last-Event-ID (field "last_event_id"), ADV_EUNAVAIL when the server has
  * no event bus, holds its maximum of streams or is stopping, ADV_ENOMEM.
  */

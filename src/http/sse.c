@@ -46,11 +46,12 @@ struct sse_stream {
 	bool need_backlog; /* read the backlog after last_id */
 	bool heartbeat;	   /* write a heartbeat if nothing else */
 	/* The reader's own. */
-	bool started;	 /* the retry hint is out */
-	bool positioned; /* last_id is known */
-	bool ended;	 /* end after what is buffered */
-	int64_t last_id; /* the newest id written (or where the stream starts) */
-	int64_t hwm;	 /* the newest id a backlog read covered */
+	bool started;	      /* the retry hint is out */
+	bool positioned;      /* last_id is known */
+	bool ended;	      /* end after what is buffered */
+	int64_t last_id;      /* the newest id written (or where the stream starts) */
+	int64_t hwm;	      /* the newest id a backlog read covered */
+	long long checked_at; /* monotonic seconds of the last src->alive check */
 	struct buf out;
 	size_t out_off;
 };
@@ -335,6 +336,13 @@ stream_fill(struct sse_stream *s)
 		stream_end_resync(s, "overflow");
 		goto out;
 	}
+	if (s->src->alive != NULL && mono_now() - s->checked_at >= s->set->heartbeat_s) {
+		s->checked_at = mono_now();
+		if (!s->src->alive(s->ctx)) {
+			stream_end_resync(s, "unauthorized");
+			goto out;
+		}
+	}
 	if (!s->positioned) {
 		s->positioned = true;
 		backlog = true;
@@ -522,6 +530,7 @@ sse_start(struct req *r, const struct sse_source *src, void *ctx, int64_t last_i
 	s->last_id = last_id < 0 ? SSE_FROM_NOW : last_id;
 	atomic_init(&s->refs, 1);
 	atomic_init(&s->last_write, mono_now());
+	s->checked_at = mono_now();
 	pthread_mutex_init(&s->mu, NULL);
 	buf_init(&s->out, SSE_OUT_MAX);
 	if ((rc = set_add(set, s, &r->eb)) != ADV_OK) {

@@ -27,7 +27,9 @@
  * publisher, by the heartbeat timer (one thread per server) or by the
  * server's stop. A client too slow for its queue (SSE_QUEUE_MAX) gets a
  * final "event: resync" and the stream ends: it reconnects with
- * Last-Event-ID and catches up from the backlog. A server holds at most its
+ * Last-Event-ID and catches up from the backlog. A stream whose reader
+ * signed out or lost access (sse_source.alive) ends the same way within a
+ * heartbeat period. A server holds at most its
  * configured number of streams (server_config.streams_max, SSE_STREAMS_MAX
  * by default); beyond that sse_start refuses with ADV_EUNAVAIL (503).
  * Streams end when the server stops.
@@ -109,6 +111,16 @@ struct sse_source {
 	enum adv_err (*backlog)(void *ctx, int64_t after_id, unsigned max, struct sse_batch *b);
 	/* Whether live event e belongs to this stream. */
 	bool (*match)(void *ctx, const struct sse_event *e);
+	/*
+	 * Whether the stream may go on: the reader is still signed in and still
+	 * allowed to read it. May be NULL (always). Runs on a server thread
+	 * outside any request, at most once per heartbeat period, and may use
+	 * the database; it answers true when it cannot tell (the database is
+	 * busy), so that only a definite no ends a stream. A no ends it with a
+	 * final "event: resync" whose data is {"reason":"unauthorized"}: the
+	 * client reconnects and is refused.
+	 */
+	bool (*alive)(void *ctx);
 	/* Frees ctx when the stream is gone (or sse_start failed). May be NULL. */
 	void (*release)(void *ctx);
 };

@@ -6,7 +6,9 @@
  * resumes exactly after the given event; a stream on node B sees a write
  * made through node A (PostgreSQL); 401 without a session, 404 for another
  * workspace and a foreign account; the heartbeat; the limit of streams
- * (503) and a departed client's slot coming back; a rolled-back write logs
+ * (503) and a departed client's slot coming back; a stream ending when its
+ * reader signs out or loses access, staff or portal (whose stream shows the
+ * company's public events only); a rolled-back write logs
  * and sends nothing; a resync of the bus makes streams read the log; an
  * event too large for the bus still arrives whole; a catch-up longer than a
  * backlog batch with live events arriving meanwhile keeps every event once,
@@ -36,6 +38,7 @@
 
 #include "api/routes.h"
 #include "core/events.h"
+#include "core/identity.h"
 #include "db/bus.h"
 #include "harness.h"
 #include "util/clock.h"
@@ -822,6 +825,172 @@ test_heartbeat_and_stream_limit(void **state)
 	client_close(c2);
 }
 
+/* Sends method path with body on node n with header lines hdrs (NULL-terminated); the status. */
+static long
+send_hdrs(struct harness *n, const char *method, const char *path, const char *body,
+	  const char *const *hdrs, struct hresp *out)
+{
+	assert_int_equal(hreq(n, method, path, U__MAX, body ? "application/json" : NULL, body,
+			      body ? strlen(body) : 0, hdrs, out),
+			 0);
+	return out->status;
+}
+
+/* The "Cookie: name=value" line of r's Set-Cookie into line; the JSON string csrf_token into csrf.
+ */
+static void
+cookie_of(const struct hresp *r, char *line, size_t n, char *csrf, size_t cn)
+{
+	char *set = hresp_header(r, "Set-Cookie");
+
+	assert_non_null(set);
+	snprintf(line, n, "Cookie: %.*s", (int)strcspn(set, ";"), set);
+	snprintf(csrf, cn, "X-CSRF-Token: %s",
+		 json_string_value(json_object_get(r->json, "csrf_token")));
+	free(set);
+}
+
+/* True once c's stream ended because its reader may no longer read it. */
+static bool
+ended_unauthorized(struct client *c, int ms)
+{
+	return client_wait(c, "event: resync\ndata: {\"reason\":\"unauthorized\"}", ms) &&
+	       client_until(c, is_done, NULL, ms);
+}
+
+/*
+ * A stream asks again whether its reader may read it, once per heartbeat,
+ * and ends when not: a staff session signed out, an API token revoked, a
+ * portal person revoked; a stream whose reader keeps access stays. The
+ * portal stream shows the company's public events, never internal notes,
+ * 401 without a session and 404 for another company's request.
+ */
+static void
+test_stream_ends_with_access(void **state)
+{
+	struct client *by_cookie, *by_token, *kept, *portal;
+	char cookie[512], csrf[256], pcookie[512], pcsrf[256], body[256], hdr[160];
+	const char *hdrs[4] = {NULL};
+	const char *tok = NULL, *link;
+	struct adv_errbuf eb = {{0}, {0}};
+	struct db_conn *conn;
+	struct arena a;
+	struct hresp r;
+	struct node n;
+	int64_t acc, other, contact, person, req, foreign;
+	json_t *j;
+
+	(void)state;
+	node_start(&n, true, 0, 1);
+
+	/* staff: a session cookie, an API token, and a token that stays valid */
+	snprintf(body, sizeof(body), "{\"email\":\"viewer@example.test\",\"password\":\"%s\"}",
+		 HARNESS_PASSWORD);
+	assert_int_equal(hjson(n.hn, "POST", "/api/v1/auth/login", U__MAX, body, &r), 200);
+	cookie_of(&r, cookie, sizeof(cookie), csrf, sizeof(csrf));
+	hresp_free(&r);
+	by_cookie = client_open(n.hn, EVENTS, U__MAX, cookie);
+	assert_int_equal(by_cookie->status, 200);
+	arena_init(&a, 64 * 1024);
+	assert_int_equal(db_acquire(n.db, &conn), ADV_OK);
+	assert_int_equal(
+	    identity_token_create(conn, &a, "viewer@example.test", "stream-revoked", &tok, &eb),
+	    ADV_OK);
+	db_release(n.db, conn);
+	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", tok);
+	by_token = client_open(n.hn, EVENTS, U__MAX, hdr);
+	assert_int_equal(by_token->status, 200);
+	kept = client_open(n.hn, EVENTS, U_VIEWER, NULL);
+	assert_int_equal(kept->status, 200);
+
+	hdrs[0] = cookie;
+	hdrs[1] = csrf;
+	assert_int_equal(send_hdrs(n.hn, "POST", "/api/v1/auth/logout", NULL, hdrs, &r), 204);
+	hresp_free(&r);
+	assert_true(ended_unauthorized(by_cookie, WAIT_MS));
+	assert_int_equal(harness_sql_exec(h, "UPDATE api_tokens SET revoked_at = "
+					     "'2026-01-01T00:00:00.000Z' WHERE label = "
+					     "'stream-revoked'"),
+			 0);
+	assert_true(ended_unauthorized(by_token, WAIT_MS));
+	/* the reconnection is refused */
+	assert_int_equal(hjson(n.hn, "GET", EVENTS, U__MAX, NULL, &r), 401);
+	hresp_free(&r);
+
+	/* portal: a person of one company, a request of another */
+	acc = create_account(n.hn, "Поток портала");
+	other = create_account(n.hn, "Чужая компания потока");
+	snprintf(body, sizeof(body),
+		 "{\"name\":\"Ольга Поток\",\"emails\":[\"olga.stream@client.test\"]}");
+	snprintf(hdr, sizeof(hdr), ACC "/%lld/contacts", (long long)acc);
+	j = hcall(n.hn, "POST", hdr, U_OWNER, body, NULL, 201);
+	contact = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	snprintf(body, sizeof(body), "{\"contact_id\":%lld}", (long long)contact);
+	j = hcall(n.hn, "POST", "/api/v1/workspaces/acme/portal-users", U_OWNER, body, NULL, 201);
+	person = json_integer_value(json_object_get(j, "id"));
+	link = json_string_value(json_object_get(j, "link"));
+	assert_non_null(link);
+	snprintf(body, sizeof(body), "{\"token\":\"%s\"}", strrchr(link, '/') + 1);
+	json_decref(j);
+	hdrs[0] = "X-Forwarded-For: 10.9.8.7";
+	hdrs[1] = NULL;
+	assert_int_equal(send_hdrs(n.hn, "POST", "/api/v1/portal/auth/link", body, hdrs, &r), 200);
+	cookie_of(&r, pcookie, sizeof(pcookie), pcsrf, sizeof(pcsrf));
+	hresp_free(&r);
+	snprintf(body, sizeof(body),
+		 "{\"account_id\":%lld,\"kind\":\"question\",\"subject\":\"Чужой\",\"body\":\"x\"}",
+		 (long long)other);
+	j = hcall(n.hn, "POST", "/api/v1/workspaces/acme/requests", U_OWNER, body, NULL, 201);
+	foreign = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+
+	assert_int_equal(hjson(n.hn, "GET", "/api/v1/portal/events", U__MAX, NULL, &r), 401);
+	hresp_free(&r);
+	hdrs[0] = pcookie;
+	snprintf(hdr, sizeof(hdr), "/api/v1/portal/events?topic_id=%lld", (long long)foreign);
+	assert_int_equal(send_hdrs(n.hn, "GET", hdr, NULL, hdrs, &r), 404);
+	hresp_free(&r);
+	portal = client_open(n.hn, "/api/v1/portal/events", U__MAX, pcookie);
+	assert_int_equal(portal->status, 200);
+
+	hdrs[1] = pcsrf;
+	assert_int_equal(send_hdrs(n.hn, "POST", "/api/v1/portal/requests",
+				   "{\"kind\":\"question\",\"subject\":\"Поток\",\"body\":\"Где "
+				   "счёт?\"}",
+				   hdrs, &r),
+			 201);
+	req = json_integer_value(json_object_get(r.json, "id"));
+	hresp_free(&r);
+	assert_true(client_wait(portal, "event: request.create\n", WAIT_MS));
+	snprintf(hdr, sizeof(hdr), "/api/v1/workspaces/acme/requests/%lld/messages",
+		 (long long)req);
+	json_decref(hcall(n.hn, "POST", hdr, U_OWNER, "{\"body\":\"заметка\",\"internal\":true}",
+			  NULL, 201));
+	json_decref(hcall(n.hn, "POST", hdr, U_OWNER, "{\"body\":\"Счёт отправлен\"}", NULL, 201));
+	assert_true(client_wait(portal, "event: request.message\n", WAIT_MS));
+	assert_int_equal(client_count(portal, "request.note"), 0);
+	assert_int_equal(client_count(portal, "Чужой"), 0);
+
+	snprintf(hdr, sizeof(hdr), "/api/v1/workspaces/acme/portal-users/%lld", (long long)person);
+	assert_int_equal(hjson(n.hn, "DELETE", hdr, U_OWNER, NULL, &r), 204);
+	hresp_free(&r);
+	assert_true(ended_unauthorized(portal, WAIT_MS));
+
+	/* the stream whose reader kept access is still there, beating */
+	assert_false(kept->done);
+	assert_int_equal(client_count(kept, "unauthorized"), 0);
+	assert_true(client_wait_count(kept, ": heartbeat\n", 2, WAIT_MS));
+	assert_false(kept->done);
+
+	client_close(by_cookie);
+	client_close(by_token);
+	client_close(kept);
+	client_close(portal);
+	arena_free(&a);
+	node_stop(&n);
+}
+
 static void
 test_rolled_back_write_sends_nothing(void **state)
 {
@@ -1063,6 +1232,7 @@ main(void)
 	    cmocka_unit_test(test_two_nodes),
 	    cmocka_unit_test(test_who_may_listen),
 	    cmocka_unit_test(test_heartbeat_and_stream_limit),
+	    cmocka_unit_test(test_stream_ends_with_access),
 	    cmocka_unit_test(test_rolled_back_write_sends_nothing),
 	    cmocka_unit_test(test_resync_reads_the_log),
 	    cmocka_unit_test(test_large_event_arrives_whole),
