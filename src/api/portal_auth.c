@@ -1,7 +1,9 @@
 /*
  * portal_auth.c — the portal's own sign-in over HTTP (docs/portal.md):
- * redeeming a one-time link, signing in with e-mail and password, signing
- * out, the signed-in person (me) and their password; and portal_require,
+ * redeeming a one-time link (a dead one answered 401 with where to ask for
+ * a new one), asking for a sign-in link by e-mail (202 alike whoever asks),
+ * signing in with e-mail and password, signing out, the signed-in person
+ * (me) and their password; and portal_require,
  * which every portal route uses to authenticate the advocate_portal cookie.
  * These routes are public in the route table: the staff session and API
  * tokens mean nothing here.
@@ -9,6 +11,7 @@
 #include "api/portal_auth.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -21,10 +24,46 @@
 /* The one answer for every link that does not work, so that nothing leaks. */
 #define LINK_DEAD                                                                                  \
 	"this sign-in link does not work: it has expired, has been used already or has been "      \
-	"withdrawn. Ask your manager at the supplier for a new invitation"
+	"withdrawn. Ask for a new one by e-mail: \"Send me a new link\" on the portal's sign-in "  \
+	"page (or POST your supplier's code and e-mail address to request_link); if you have no "  \
+	"access any more, ask your manager at the supplier for a new invitation"
+
+/* The one answer of a link request, whoever asked. */
+#define LINK_ASKED                                                                                 \
+	"if this e-mail address has access to the supplier's portal, a sign-in link is on its "    \
+	"way to it; the link works once, for %d minutes"
 
 static const struct field_spec link_fields[] = {
     {"token", FIELD_STRING, true, false, 1, TOKEN_INPUT_MAX, NULL, NULL},
+};
+
+static const char *const lang_values[] = {"ru", "en", NULL};
+
+/* A workspace slug as field_spec check: the format only, never whether it exists. */
+static bool
+slug_check(const char *v, char *why, size_t whylen)
+{
+	if (identity_slug_valid(v))
+		return true;
+	snprintf(why, whylen, "the supplier's code is 2–%d characters of a-z, 0-9 and '-'",
+		 IDENTITY_SLUG_MAX);
+	return false;
+}
+
+/* An e-mail address as field_spec check: the format only. */
+static bool
+email_check(const char *v, char *why, size_t whylen)
+{
+	if (identity_email_valid(v))
+		return true;
+	snprintf(why, whylen, "this is not an e-mail address");
+	return false;
+}
+
+static const struct field_spec link_request_fields[] = {
+    {"workspace", FIELD_STRING, true, false, 1, IDENTITY_SLUG_MAX, NULL, slug_check},
+    {"email", FIELD_STRING, true, false, 1, IDENTITY_EMAIL_MAX, NULL, email_check},
+    {"lang", FIELD_ENUM, false, false, 0, 0, lang_values, NULL},
 };
 
 static const struct field_spec login_fields[] = {
@@ -109,6 +148,21 @@ answer_throttled(struct req *r, unsigned retry_after)
 }
 
 /*
+ * Answers the 401 of a link that does not work: LINK_DEAD, and where to ask
+ * for a new link ("request_link", a path of this API).
+ */
+static enum adv_err
+answer_link_dead(struct req *r)
+{
+	adv_fail(&r->eb, ADV_EUNAUTH, NULL, LINK_DEAD);
+	resp_problem(r, ADV_EUNAUTH);
+	if (r->out_json == NULL || json_object_set_new(r->out_json, "request_link",
+						       json_string(PORTAL_LINK_REQUEST_PATH)) != 0)
+		return ADV_ENOMEM;
+	return ADV_OK;
+}
+
+/*
  * Ends the portal session the request came with, if any is live (sign-in
  * rotates sessions); failures to find one are no failure.
  */
@@ -154,10 +208,41 @@ post_link(struct req *r)
 	if (rc == ADV_ETHROTTLED)
 		return answer_throttled(r, retry);
 	if (rc == ADV_EUNAUTH)
-		return adv_fail(&r->eb, rc, NULL, LINK_DEAD);
+		return answer_link_dead(r);
 	if (rc != ADV_OK)
 		return rc;
 	return answer_signed_in(r, &s);
+}
+
+static enum adv_err
+post_link_request(struct req *r)
+{
+	enum portal_lang lang;
+	unsigned retry = 0;
+	bool has_lang;
+	json_t *body;
+	enum adv_err rc;
+
+	if ((rc = req_json(r, &body)) != ADV_OK ||
+	    (rc = validate_object(r, body, link_request_fields, NELEM(link_request_fields),
+				  false)) != ADV_OK)
+		return rc;
+	if (req_db(r) == NULL)
+		return ADV_EUNAVAIL;
+	has_lang = portal_lang_parse(json_str(body, "lang"), &lang);
+	rc = portal_link_request(req_db(r), &r->arena, json_str(body, "workspace"),
+				 json_str(body, "email"), has_lang ? &lang : NULL, r->ip, &retry,
+				 &r->eb);
+	if (rc == ADV_ETHROTTLED)
+		return answer_throttled(r, retry);
+	if (rc != ADV_OK)
+		return rc;
+	resp_header(r, "Cache-Control", "no-store");
+	return resp_json(
+	    r, 202,
+	    json_pack("{s:s, s:i, s:s}", "status", "accepted", "link_lifetime_seconds",
+		      PORTAL_LOGIN_LINK_SECONDS, "detail",
+		      arena_printf(&r->arena, LINK_ASKED, PORTAL_LOGIN_LINK_SECONDS / 60)));
 }
 
 static enum adv_err
@@ -231,6 +316,7 @@ put_password(struct req *r)
 
 API_ROUTES_DEFINE(
     portal_auth, {HTTP_POST, "/api/v1/portal/auth/link", post_link, ACCESS_PUBLIC, ROLE_NONE, 0},
+    {HTTP_POST, PORTAL_LINK_REQUEST_PATH, post_link_request, ACCESS_PUBLIC, ROLE_NONE, 0},
     {HTTP_POST, "/api/v1/portal/auth/login", post_login, ACCESS_PUBLIC, ROLE_NONE, 0},
     {HTTP_POST, "/api/v1/portal/auth/logout", post_logout, ACCESS_PUBLIC, ROLE_NONE, 0},
     {HTTP_GET, "/api/v1/portal/me", get_me, ACCESS_PUBLIC, ROLE_NONE, 0},

@@ -14,6 +14,9 @@
 
 #define PORTAL_COOKIE "advocate_portal"
 
+/* Where a person asks for a sign-in link by e-mail (named by the 401 of a dead link). */
+#define PORTAL_LINK_REQUEST_PATH "/api/v1/portal/auth/link-request"
+
 /*
  * Authenticates the portal cookie of r into *out (strings owned by r's
  * arena): the session's id, workspace (ws_id, ws_slug, ws_name), company

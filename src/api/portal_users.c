@@ -1,7 +1,8 @@
 /*
  * portal_users.c — the staff side of portal access over HTTP
  * (docs/portal.md): inviting a person of a client company to the portal
- * (the invitation link is shown once, in the answer that makes it),
+ * (the invitation link is shown once, in the answer that makes it, and
+ * e-mailed to the person on request),
  * listing the portal users of the workspace or of one company, reading one,
  * and revoking one. Everyone in the workspace reads; owners and analysts
  * invite and revoke anyone; managers the people of the accounts they may
@@ -14,6 +15,7 @@
 #include "api/validate.h"
 #include "core/listing.h"
 #include "core/portal.h"
+#include "core/portal_mail.h"
 
 #define ID_MAX 9007199254740992.0 /* the largest id a JSON number carries exactly */
 
@@ -22,6 +24,7 @@ static const char *const lang_values[] = {"ru", "en", NULL};
 static const struct field_spec invite_fields[] = {
     {"contact_id", FIELD_INT, true, false, 1, ID_MAX, NULL, NULL},
     {"lang", FIELD_ENUM, false, false, 0, 0, lang_values, NULL},
+    {"send_email", FIELD_BOOL, false, false, 0, 0, NULL, NULL},
 };
 
 #define NELEM(x) (sizeof(x) / sizeof((x)[0]))
@@ -56,9 +59,9 @@ post_portal_user(struct req *r)
 {
 	struct portal_user out;
 	enum portal_lang lang;
-	bool has_lang;
+	bool has_lang, send;
 	int64_t contact_id, account_id;
-	json_t *body;
+	json_t *body, *j;
 	enum adv_err rc;
 
 	if ((rc = req_json(r, &body)) != ADV_OK ||
@@ -66,17 +69,24 @@ post_portal_user(struct req *r)
 		return rc;
 	contact_id = json_integer_value(json_object_get(body, "contact_id"));
 	has_lang = portal_lang_parse(json_str(body, "lang"), &lang);
+	send = json_is_true(json_object_get(body, "send_email"));
 	if ((rc = portal_contact_account(req_db(r), r->ws.id, contact_id, &account_id, &r->eb)) !=
 		ADV_OK ||
 	    (rc = account_writable(r, account_id)) != ADV_OK ||
-	    (rc = portal_invite(req_db(r), &r->arena, r->ws.id, r->caller.user_id, contact_id,
-				has_lang ? &lang : NULL, &out, &r->eb)) != ADV_OK)
+	    (rc = portal_invite_send(req_db(r), &r->arena, r->ws.id, r->ws.slug, r->ws.name,
+				     r->caller.user_id, contact_id, has_lang ? &lang : NULL, send,
+				     &out, &r->eb)) != ADV_OK)
 		return rc;
+	if ((j = portal_user_json(&out)) == NULL ||
+	    json_object_set_new(j, "email_queued", json_boolean(send)) != 0) {
+		json_decref(j);
+		return ADV_ENOMEM;
+	}
 	resp_header(r, "Location",
 		    arena_printf(&r->arena, "/api/v1/workspaces/%s/portal-users/%lld", r->ws.slug,
 				 (long long)out.id));
 	resp_header(r, "Cache-Control", "no-store");
-	return resp_json(r, 201, portal_user_json(&out));
+	return resp_json(r, 201, j);
 }
 
 static enum adv_err

@@ -17,15 +17,18 @@
 #include "core/entry.h"
 #include "core/invitation.h"
 #include "core/listing.h"
+#include "core/outbox.h"
+#include "core/portal_mail.h"
 #include "core/rate_limit.h"
 #include "core/tx.h"
 #include "util/clock.h"
 #include "util/str.h"
 
 #define CURSOR_TAG     "portal_users"
-#define SCOPE_ADDRESS  "portal-address" /* rate_limit.h scope of sign-in requests per address */
-#define SCOPE_ACCOUNT  "portal-account" /* and of password sign-ins per workspace and e-mail */
-#define HASH_HEX       65		/* bytes of a SHA-256 in hex with its NUL */
+#define SCOPE_ADDRESS  "portal-address"	 /* rate_limit.h scope of sign-in requests per address */
+#define SCOPE_ACCOUNT  "portal-account"	 /* and of password sign-ins per workspace and e-mail */
+#define SCOPE_LINK_ASK "portal-link-ask" /* and of link requests per workspace and e-mail */
+#define HASH_HEX       65		 /* bytes of a SHA-256 in hex with its NUL */
 #define LOGIN_FAILED   "wrong e-mail or password"
 #define EMAIL_TEXT_MAX 320 /* bytes of an e-mail address as login input */
 #define SLUG_TEXT_MAX  128 /* bytes of a workspace slug as login input */
@@ -116,6 +119,10 @@ static struct db_sql sql_password =
 static struct db_sql sql_links_revoke =
     DB_SQL("UPDATE portal_links SET revoked_at = ?3 WHERE workspace_id = ?1"
 	   " AND portal_user_id = ?2 AND used_at IS NULL AND revoked_at IS NULL");
+/* ?4 the purpose: the unused links of one purpose. */
+static struct db_sql sql_links_revoke_purpose =
+    DB_SQL("UPDATE portal_links SET revoked_at = ?3 WHERE workspace_id = ?1"
+	   " AND portal_user_id = ?2 AND purpose = ?4 AND used_at IS NULL AND revoked_at IS NULL");
 static struct db_sql sql_link_add =
     DB_SQL("INSERT INTO portal_links (workspace_id, portal_user_id, token_hash, purpose,"
 	   " expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -132,6 +139,13 @@ static struct db_sql sql_redeem = DB_SQL(
     " AND" PERSON_LIVE ") RETURNING workspace_id, portal_user_id");
 static struct db_sql sql_login =
     DB_SQL("SELECT u.workspace_id, u.id, u.account_id, u.password_hash FROM portal_users u"
+	   " JOIN workspaces w ON w.id = u.workspace_id"
+	   " JOIN contacts k ON k.id = u.contact_id AND k.workspace_id = u.workspace_id"
+	   " JOIN accounts a ON a.id = u.account_id AND a.workspace_id = u.workspace_id"
+	   " WHERE w.slug = ?1 AND u.email = ?2 AND" PERSON_LIVE);
+/* ?1 slug, ?2 e-mail: the live person a sign-in link may go to, and the supplier's name. */
+static struct db_sql sql_link_person =
+    DB_SQL("SELECT u.workspace_id, u.id, u.email, u.name, u.lang, w.name FROM portal_users u"
 	   " JOIN workspaces w ON w.id = u.workspace_id"
 	   " JOIN contacts k ON k.id = u.contact_id AND k.workspace_id = u.workspace_id"
 	   " JOIN accounts a ON a.id = u.account_id AND a.workspace_id = u.workspace_id"
@@ -351,6 +365,19 @@ out:
 	return rc;
 }
 
+enum adv_err
+portal_contact_email(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t contact_id,
+		     const char **email, struct adv_errbuf *eb)
+{
+	struct invitee k;
+	enum adv_err rc;
+
+	*email = NULL;
+	if ((rc = invitee_load(c, a, ws_id, contact_id, &k, eb)) == ADV_OK)
+		*email = k.email;
+	return rc;
+}
+
 /* ADV_ECONFLICT "/contact_id" when a live portal user of another contact has email. */
 static enum adv_err
 email_free(struct db_conn *c, int64_t ws_id, int64_t contact_id, const char *email,
@@ -380,8 +407,8 @@ out:
 
 /*
  * Stores a new link of purpose for portal user id with a fresh token after
- * revoking the user's unused links; *link and *expires_at as
- * portal_link_make.
+ * revoking the user's unused links (of that purpose, for a login link);
+ * *link and *expires_at as portal_link_make.
  */
 static enum adv_err
 link_insert(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t id,
@@ -399,8 +426,16 @@ link_insert(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t id,
 	invitation_hash(token, hash);
 	clock_now_plus(0, now);
 	clock_now_plus(purpose_seconds[purpose], until);
-	if ((rc = exec_ws_id_text(c, &sql_links_revoke, ws_id, id, now, NULL)) != ADV_OK ||
-	    (rc = db_prepare(c, &sql_link_add, &st)) != ADV_OK)
+	if (purpose == PORTAL_PURPOSE_INVITE) {
+		rc = exec_ws_id_text(c, &sql_links_revoke, ws_id, id, now, NULL);
+	} else if ((rc = db_prepare(c, &sql_links_revoke_purpose, &st)) == ADV_OK) {
+		db_bind_int(st, 1, ws_id);
+		db_bind_int(st, 2, id);
+		db_bind_text(st, 3, now);
+		db_bind_text(st, 4, purpose_names[purpose]);
+		rc = db_exec(st);
+	}
+	if (rc != ADV_OK || (rc = db_prepare(c, &sql_link_add, &st)) != ADV_OK)
 		goto out;
 	db_bind_int(st, 1, ws_id);
 	db_bind_int(st, 2, id);
@@ -924,6 +959,135 @@ out:
 		rc = tx_end(c, &t, rc);
 	if (rc != ADV_OK)
 		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+/*
+ * The work of a sign-in link for nobody, so that asking for one for an
+ * unknown person costs what it costs for a live one: a fresh token and its
+ * hash, and the message with it composed into m (m->link, m->expires_at
+ * set here); nothing is stored.
+ */
+static enum adv_err
+link_rehearse(struct arena *a, struct portal_mail *m)
+{
+	char hash[HASH_HEX], until[CLOCK_TEXT_MAX];
+	const char *token = invitation_token_new(a), *subject, *body;
+	enum adv_err rc = ADV_ENOMEM;
+
+	if (token == NULL)
+		goto out;
+	invitation_hash(token, hash);
+	clock_now_plus(PORTAL_LOGIN_LINK_SECONDS, until);
+	m->link = arena_printf(a, PORTAL_LINK_PREFIX "%s", token);
+	m->expires_at = arena_strdup(a, until);
+	if (m->link == NULL || m->expires_at == NULL)
+		goto out;
+	rc = portal_mail_compose(a, m, &subject, &body);
+out:
+	return rc;
+}
+
+/*
+ * Stores a login link for live portal user user_id and queues its message m
+ * to address to, in a savepoint: when the message cannot be made or queued
+ * (ADV_EINVAL, ADV_ETOOBIG) neither stays and the failure is only logged, so
+ * the answer stays the same.
+ */
+static enum adv_err
+link_send(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t user_id, const char *to,
+	  struct portal_mail *m)
+{
+	struct tx t;
+	enum adv_err rc;
+
+	if ((rc = tx_begin(c, &t)) != ADV_OK)
+		goto out;
+	rc = link_insert(c, a, ws_id, user_id, PORTAL_PURPOSE_LOGIN, &m->link, &m->expires_at);
+	if (rc == ADV_OK)
+		rc = portal_mail_queue(c, a, ws_id, to, m);
+	rc = tx_end(c, &t, rc);
+	if (rc == ADV_EINVAL || rc == ADV_ETOOBIG) {
+		fprintf(stderr,
+			"advocate: portal: no sign-in link mailed to portal user %lld of workspace "
+			"%lld: %s\n",
+			(long long)user_id, (long long)ws_id, adv_strerror(rc));
+		rc = ADV_OK;
+	}
+out:
+	return rc;
+}
+
+enum adv_err
+portal_link_request(struct db_conn *c, struct arena *a, const char *ws_slug, const char *email,
+		    const enum portal_lang *lang, const char *address, unsigned *retry_after,
+		    struct adv_errbuf *eb)
+{
+	char key[HASH_HEX];
+	struct portal_mail m = {.kind = PORTAL_MAIL_LOGIN, .lang = PORTAL_LANG_RU};
+	const char *folded, *to = NULL;
+	struct db_stmt *st;
+	struct tx t;
+	int64_t ws_id = 0, user_id = 0;
+	bool began = false, row = false, oom = false, throttled = false;
+	enum adv_err rc;
+
+	*retry_after = 0;
+	if (ws_slug == NULL || email == NULL || strlen(ws_slug) > SLUG_TEXT_MAX ||
+	    strlen(email) > EMAIL_TEXT_MAX) {
+		rc = adv_fail(eb, ADV_EINVAL, ws_slug == NULL ? "/workspace" : "/email",
+			      "the supplier's code and an e-mail address are required");
+		goto out;
+	}
+	if ((folded = str_fold(a, email)) == NULL) {
+		rc = ADV_ENOMEM;
+		goto out;
+	}
+	account_key(ws_slug, folded, key);
+	/* The counters commit with the rest, also when they refuse this request. */
+	if ((rc = tx_begin(c, &t)) != ADV_OK)
+		goto out;
+	began = true;
+	rc = throttle(c, SCOPE_ADDRESS, address, PORTAL_RATE_PER_ADDRESS, retry_after, eb);
+	if (rc == ADV_OK)
+		rc = throttle(c, SCOPE_LINK_ASK, key, PORTAL_RATE_LINK_REQUESTS, retry_after, eb);
+	if (rc == ADV_ETHROTTLED) {
+		throttled = true;
+		rc = ADV_OK;
+		goto out;
+	}
+	if (rc != ADV_OK || (rc = db_prepare(c, &sql_link_person, &st)) != ADV_OK)
+		goto out;
+	db_bind_text(st, 1, ws_slug);
+	db_bind_text(st, 2, folded);
+	if ((rc = db_step(st, &row)) != ADV_OK)
+		goto out;
+	m.ws_slug = ws_slug;
+	if (row) {
+		ws_id = db_col_int(st, 0);
+		user_id = db_col_int(st, 1);
+		to = db_col_dup(st, a, 2, &oom);
+		m.name = db_col_dup(st, a, 3, &oom);
+		if (!portal_lang_parse(db_col_text(st, 4), &m.lang))
+			m.lang = PORTAL_LANG_RU;
+		m.ws_name = db_col_dup(st, a, 5, &oom);
+		db_done(st);
+		if (oom) {
+			rc = ADV_ENOMEM;
+			goto out;
+		}
+	}
+	if (lang != NULL)
+		m.lang = *lang;
+	if (user_id > 0 && outbox_mail_address_valid(to))
+		rc = link_send(c, a, ws_id, user_id, to, &m);
+	else
+		rc = link_rehearse(a, &m);
+out:
+	if (began)
+		rc = tx_end(c, &t, rc);
+	if (rc == ADV_OK && throttled)
+		rc = ADV_ETHROTTLED;
 	return rc;
 }
 

@@ -15,10 +15,10 @@
  * Strings in returned structs are owned by the arena passed in. Every
  * function takes the workspace id and touches only that workspace's rows,
  * except those that start from a token or a workspace slug
- * (portal_link_redeem, portal_session_lookup, portal_login), which find the
- * workspace from it. Staff writes run in their own transaction unless the
- * connection already has one open (then they join it as a savepoint) and
- * are audited (entity type "portal_user", in the account's history).
+ * (portal_link_redeem, portal_session_lookup, portal_login,
+ * portal_link_request), which find the workspace from it. Staff writes run in their own transaction
+ * unless the connection already has one open (then they join it as a savepoint) and are audited
+ * (entity type "portal_user", in the account's history).
  */
 #ifndef ADV_CORE_PORTAL_H
 #define ADV_CORE_PORTAL_H
@@ -45,6 +45,7 @@
 #define PORTAL_RATE_WINDOW	    900 /* seconds of a rate-limit window */
 #define PORTAL_RATE_PER_ADDRESS	    30	/* sign-in requests per window and client address */
 #define PORTAL_RATE_PER_ACCOUNT	    10	/* password sign-ins per window and workspace+e-mail */
+#define PORTAL_RATE_LINK_REQUESTS   5 /* sign-in links asked for per window and workspace+e-mail */
 #define PORTAL_LINK_PREFIX	    "/portal/#/link/" /* what a link's path starts with */
 #define PORTAL_ENTITY		    "portal_user"     /* the audit entity type */
 
@@ -132,12 +133,21 @@ enum adv_err portal_invite(struct db_conn *c, struct arena *a, int64_t ws_id, in
 			   struct portal_user *out, struct adv_errbuf *eb);
 
 /*
+ * The first e-mail address of contact contact_id of the workspace
+ * (archived or not), case-folded, into *email (arena string, NULL when the
+ * contact has none). ADV_ENOTFOUND "no such contact"; ADV_ENOMEM.
+ */
+enum adv_err portal_contact_email(struct db_conn *c, struct arena *a, int64_t ws_id,
+				  int64_t contact_id, const char **email, struct adv_errbuf *eb);
+
+/*
  * Makes a fresh one-time link of purpose for live portal user id (its
- * lifetime PORTAL_INVITE_LINK_SECONDS or PORTAL_LOGIN_LINK_SECONDS),
- * revoking the person's earlier unused links: *link is the arena path
- * PORTAL_LINK_PREFIX "<token>" and *expires_at its expiry. Not audited (a
- * caller that acts for staff audits). ADV_ENOTFOUND when there is no live
- * portal user id in the workspace.
+ * lifetime PORTAL_INVITE_LINK_SECONDS or PORTAL_LOGIN_LINK_SECONDS): an
+ * invitation link revokes every earlier unused link of the person, a login
+ * link their earlier unused login links (an invitation link stays good).
+ * *link is the arena path PORTAL_LINK_PREFIX "<token>" and *expires_at its
+ * expiry. Not audited (a caller that acts for staff audits). ADV_ENOTFOUND
+ * when there is no live portal user id in the workspace.
  */
 enum adv_err portal_link_make(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t id,
 			      enum portal_purpose purpose, const char **link,
@@ -181,6 +191,27 @@ enum adv_err portal_revoke(struct db_conn *c, struct arena *a, int64_t ws_id, in
 enum adv_err portal_link_redeem(struct db_conn *c, struct arena *a, const char *token,
 				const char *address, struct portal_session *out,
 				unsigned *retry_after);
+
+/*
+ * A person asks for a sign-in link by e-mail: workspace ws_slug, address
+ * email (any case), from client address. In one write transaction it
+ * counts the request against the address (PORTAL_RATE_PER_ADDRESS, shared
+ * with the other sign-in requests) and against the workspace and e-mail
+ * (PORTAL_RATE_LINK_REQUESTS per PORTAL_RATE_WINDOW), looks the person up,
+ * makes a token and composes a message; only for a live person (not
+ * revoked, their contact and company not archived) whose address can take
+ * mail it stores the login link (portal_link_make's rules) and queues the
+ * message (portal_mail.h) in lang when lang is not NULL, else in the
+ * person's language. Everything else — an unknown workspace or e-mail, a
+ * revoked person, an archived contact or company — does the same work but
+ * stores nothing and answers the same ADV_OK, so the result tells nothing.
+ * Errors: ADV_ETHROTTLED with *retry_after seconds (detail in eb), for any
+ * address alike; ADV_EINVAL for a missing or over-long slug or e-mail;
+ * database errors.
+ */
+enum adv_err portal_link_request(struct db_conn *c, struct arena *a, const char *ws_slug,
+				 const char *email, const enum portal_lang *lang,
+				 const char *address, unsigned *retry_after, struct adv_errbuf *eb);
 
 /*
  * Signs in with e-mail and password to workspace ws_slug from client

@@ -43,7 +43,7 @@
 #define TEXT_MAX     512
 #define HDRS_MAX     6
 #define RACERS	     6
-#define LINK_WORDING "Ask your manager at the supplier for a new invitation"
+#define LINK_WORDING "ask your manager at the supplier for a new invitation"
 
 static struct harness *h;
 

@@ -170,6 +170,49 @@ await test('portal: a used invitation link says to ask the supplier\'s manager f
   await other.close();
 }, [[signedIn, 'signing in by link failed']]);
 
+await test('portal: a dead link offers a new one by e-mail (the supplier code from the page address), and the sign-in screen does too; both say a link is on its way', async () => {
+  const other = await browser.newContext({ locale: 'ru-RU' });
+  const p = await other.newPage();
+  watch(p, 'portal (new link)');
+  const asked = [];
+  p.on('request', (rq) => {
+    if (rq.url().endsWith('/api/v1/portal/auth/link-request')) asked.push(rq.postDataJSON());
+  });
+  const email = person ? person.email : `someone-${stamp}@example.ru`;
+  await p.goto(`${BASE}/portal/?ws=${WS}#/link/${'A'.repeat(43)}`);
+  await p.locator('[data-problem=link]').waitFor();
+  const form = p.locator('form[data-form=link-request]');
+  await form.waitFor();
+  assert((await form.locator('input[name=workspace]').count()) === 0, 'the supplier code comes from the address');
+  await waitText(p.locator(`[data-workspace="${WS}"]`), WS);
+  await form.locator('input[name=email]').fill(email);
+  await p.screenshot({ path: `${SHOTS}/e2e-portal-link-request.png` });
+  await form.locator('button[type=submit]').click();
+  const sent = p.locator('[data-state=link-sent]');
+  await sent.waitFor();
+  let text = await sent.textContent();
+  assert(/Если этот адрес зарегистрирован, ссылка уже в пути/.test(text) && /30 минут/.test(text), `the confirmation: ${text}`);
+  assert(asked.length === 1 && asked[0].workspace === WS && asked[0].email === email && !('lang' in asked[0]), `the request: ${JSON.stringify(asked)}`);
+  await p.locator('form[data-form=signin] input[name=password]').waitFor(); // the password form stays below
+  // The sign-in screen, in English: the same form on request, the code typed; an unknown address
+  // gets the same answer.
+  await p.goto(`${BASE}/portal/`);
+  await p.locator('form[data-form=signin]').waitFor();
+  await p.click('button[data-lang=en]');
+  assert((await p.locator('form[data-form=link-request]').count()) === 0, 'no link form until asked for');
+  await p.click('[data-action=request-link]');
+  const form2 = p.locator('form[data-form=link-request]');
+  await form2.locator('input[name=workspace]').fill(WS);
+  await form2.locator('input[name=email]').fill(`nobody-${stamp}@example.ru`);
+  await form2.locator('button[type=submit]').click();
+  await p.locator('[data-state=link-sent]').waitFor();
+  text = await p.locator('[data-state=link-sent]').textContent();
+  assert(/If this address is registered, a link is on its way/.test(text), `the confirmation: ${text}`);
+  assert(asked.length === 2 && asked[1].lang === 'en' && asked[1].workspace === WS, `the request: ${JSON.stringify(asked[1])}`);
+  await p.screenshot({ path: `${SHOTS}/e2e-portal-link-sent.png` });
+  await other.close();
+});
+
 await test('portal: raise a request («Рекламация», subject, text) and land in its thread', async () => {
   await page.click('[data-action=new-request]');
   const form = page.locator('form[data-form=new-request]');

@@ -1,8 +1,10 @@
-// The sign-in screen: the notice of a dead invitation link (ask the supplier's manager for a new
-// one), and sign-in by supplier code, e-mail and password.
+// The sign-in screen: the notice of a dead link with the form that e-mails a new one (or, failing
+// that, the advice to ask the supplier's manager for a new invitation), sign-in by supplier code,
+// e-mail and password, and the same link form on request.
 import { useState } from 'preact/hooks';
 import { ApiError, portal, type PortalSession } from './api';
 import { useI18n, type Key } from './i18n';
+import { LinkRequest } from './LinkRequest';
 import { ErrorBox, LangSwitch } from './ui';
 
 const WS_KEY = 'advocate.portal.workspace';
@@ -25,7 +27,9 @@ export function SignIn({ linkDead, notice, framed, onSignedIn }: {
 }) {
   const { t } = useI18n();
   const [workspace, setWorkspace] = useState(lastWorkspace);
+  const [workspaceKnown] = useState(() => lastWorkspace() !== '');
   const [email, setEmail] = useState('');
+  const [asking, setAsking] = useState(false);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -61,6 +65,10 @@ export function SignIn({ linkDead, notice, framed, onSignedIn }: {
         )}
         {notice && !linkDead && <div class="p-alert p-alert-info" role="status">{t(notice)}</div>}
         <h1>{t('signin_title')}</h1>
+        {linkDead && (
+          <LinkRequest workspace={workspace} setWorkspace={setWorkspace} workspaceKnown={workspaceKnown}
+            email={email} setEmail={setEmail} />
+        )}
         <p class="p-muted">{linkDead ? t('link_dead_or') : t('signin_lead')}</p>
         <form class="p-form" onSubmit={submit} data-form="signin">
           <label class="p-field">
@@ -82,6 +90,21 @@ export function SignIn({ linkDead, notice, framed, onSignedIn }: {
           <ErrorBox error={error} />
           <button class="p-btn p-btn-primary" type="submit" disabled={busy}>{t('signin_submit')}</button>
         </form>
+        {!linkDead && (
+          <div class="p-signin-link">
+            {asking ? (
+              <LinkRequest workspace={workspace} setWorkspace={setWorkspace} workspaceKnown={workspaceKnown}
+                email={email} setEmail={setEmail} />
+            ) : (
+              <p>
+                <span class="p-muted">{t('signin_no_password')}</span>{' '}
+                <button type="button" class="p-btn p-btn-ghost" data-action="request-link" onClick={() => setAsking(true)}>
+                  {t('link_request_open')}
+                </button>
+              </p>
+            )}
+          </div>
+        )}
       </div>
     </div>
   );

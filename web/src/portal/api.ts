@@ -48,6 +48,9 @@ export interface PortalRequest {
   thread?: Message[];
 }
 
+/** The answer of a link request: the same whether or not the address is known. */
+export interface LinkRequested { status: 'accepted'; link_lifetime_seconds: number; detail: string }
+
 const P = '/portal';
 
 /** Keeps the session's CSRF token for the writes that follow. */
@@ -62,6 +65,8 @@ export const portal = {
     took(await request<PortalSession>('POST', `${P}/auth/link`, { body: { token }, noAuthRedirect: true })),
   login: async (workspace: string, email: string, password: string) =>
     took(await request<PortalSession>('POST', `${P}/auth/login`, { body: { workspace, email, password }, noAuthRedirect: true })),
+  requestLink: (workspace: string, email: string, lang?: string) =>
+    request<LinkRequested>('POST', `${P}/auth/link-request`, { body: lang ? { workspace, email, lang } : { workspace, email }, noAuthRedirect: true }),
   logout: () => request<void>('POST', `${P}/auth/logout`, { noAuthRedirect: true }),
   setPassword: async (password: string) => took(await request<PortalSession>('PUT', `${P}/password`, { body: { password } })),
   list: (cursor?: string | null) => api.get<Page<PortalRequest>>(`${P}/requests`, { limit: 50, cursor }),
