@@ -17,6 +17,7 @@
 #include "core/identity.h"
 #include "core/listing.h"
 #include "core/request_classify.h"
+#include "core/request_notify.h"
 #include "core/request_settings.h"
 #include "core/text.h"
 #include "core/tx.h"
@@ -627,6 +628,8 @@ request_create(struct db_conn *c, struct arena *a, int64_t ws_id, const struct r
 {
 	struct request_settings set;
 	struct request_suggestion sug;
+	struct request_message first_msg;
+	struct request_change change;
 	char now[CLOCK_TEXT_MAX];
 	const char *subject, *body, *text;
 	enum request_priority priority =
@@ -752,6 +755,21 @@ request_create(struct db_conn *c, struct arena *a, int64_t ws_id, const struct r
 	if ((rc = audit_write(c, ws_id, actor->client ? 0 : actor->user_id, "request", x.id,
 			      account_id, "create", changes)) != ADV_OK ||
 	    (rc = request_event(c, ws_id, &x, "create", true)) != ADV_OK)
+		goto out;
+	memset(&first_msg, 0, sizeof(first_msg));
+	first_msg.id = msg_id;
+	first_msg.request_id = x.id;
+	first_msg.from_client = true;
+	first_msg.helpful = -1;
+	first_msg.portal_user_id = actor->client ? actor->portal_user_id : 0;
+	first_msg.author_name = x.contact_name;
+	first_msg.body = body;
+	first_msg.created_at = x.created_at;
+	memset(&change, 0, sizeof(change));
+	change.actor = actor;
+	change.after = &x;
+	change.message = &first_msg;
+	if ((rc = request_notify(c, a, ws_id, &change)) != ADV_OK)
 		goto out;
 	*out = x;
 out:
@@ -933,6 +951,8 @@ request_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 	       struct request *out, struct adv_errbuf *eb)
 {
 	struct request_settings set;
+	struct request_actor staff = {.client = false, .user_id = actor};
+	struct request_change change;
 	char now[CLOCK_TEXT_MAX];
 	struct request cur, x;
 	json_t *changes = NULL;
@@ -1020,6 +1040,11 @@ request_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 	if (out->status != cur.status &&
 	    (rc = request_event(c, ws_id, out, "status", true)) != ADV_OK)
 		goto out;
+	memset(&change, 0, sizeof(change));
+	change.actor = &staff;
+	change.before = &cur;
+	change.after = out;
+	rc = request_notify(c, a, ws_id, &change);
 out:
 	if (began)
 		rc = tx_end(c, &t, rc);
@@ -1058,6 +1083,7 @@ request_reply(struct db_conn *c, struct arena *a, int64_t ws_id, const struct re
 	      struct request_message *msg, struct request *out, struct adv_errbuf *eb)
 {
 	struct request_settings set;
+	struct request_change change;
 	char now[CLOCK_TEXT_MAX];
 	struct request cur, x;
 	const char *text;
@@ -1168,6 +1194,12 @@ request_reply(struct db_conn *c, struct arena *a, int64_t ws_id, const struct re
 	if ((rc = author_name(c, a, ws_id, actor, &cur, &msg->author_name)) != ADV_OK ||
 	    (rc = request_get(c, a, ws_id, 0, id, out)) != ADV_OK)
 		goto out;
+	memset(&change, 0, sizeof(change));
+	change.actor = actor;
+	change.before = &cur;
+	change.after = out;
+	change.message = msg;
+	rc = request_notify(c, a, ws_id, &change);
 out:
 	if (began)
 		rc = tx_end(c, &t, rc);
@@ -1181,6 +1213,7 @@ request_client_move(struct db_conn *c, struct arena *a, int64_t ws_id,
 		    struct request *out, struct adv_errbuf *eb)
 {
 	struct request_settings set;
+	struct request_change change;
 	char now[CLOCK_TEXT_MAX];
 	struct request cur, x;
 	json_t *changes = NULL;
@@ -1228,6 +1261,11 @@ request_client_move(struct db_conn *c, struct arena *a, int64_t ws_id,
 	    (rc = request_get(c, a, ws_id, 0, id, out)) != ADV_OK ||
 	    (rc = request_event(c, ws_id, out, "status", true)) != ADV_OK)
 		goto out;
+	memset(&change, 0, sizeof(change));
+	change.actor = actor;
+	change.before = &cur;
+	change.after = out;
+	rc = request_notify(c, a, ws_id, &change);
 out:
 	if (began)
 		rc = tx_end(c, &t, rc);

@@ -17,8 +17,10 @@
  * the client side also passes its company (account_scope) and never sees
  * another company's request or an internal note. Writes run in their own
  * transaction unless one is open on the connection (then they join it),
- * audit staff changes in the account's history (entity_type "request") and
- * raise an event (core/events.h) for live views.
+ * audit staff changes in the account's history (entity_type "request"),
+ * raise an event (core/events.h) for live views and queue the webhook
+ * events and e-mail the change calls for (core/request_notify.h) — all in
+ * the change's transaction.
  */
 #ifndef ADV_CORE_REQUEST_H
 #define ADV_CORE_REQUEST_H

@@ -3,7 +3,8 @@
  * (see request.h, request_escalate_due): each unresolved request whose
  * first-response or resolution deadline has passed is escalated once to the
  * owner of its client company — marked, handed to the owner when nobody
- * has it, noted in its thread for staff and in the company's history.
+ * has it, noted in its thread for staff and in the company's history, and
+ * e-mailed to the owner (core/request_notify.h).
  */
 #include "core/request.h"
 
@@ -14,6 +15,7 @@
 
 #include "core/audit.h"
 #include "core/events.h"
+#include "core/request_notify.h"
 #include "core/tx.h"
 #include "util/clock.h"
 
@@ -44,20 +46,31 @@ struct due {
 	char owner_name[128];
 };
 
-/* Escalates d of workspace ws_id at now, in its own transaction; *done when it was. */
+/*
+ * Escalates d of workspace ws_id at now, in its own transaction, and
+ * e-mails the company's owner it went to (core/request_notify.h); *done
+ * when it was.
+ */
 static enum adv_err
 escalate_one(struct db_conn *c, int64_t ws_id, const struct due *d, const char *now, bool *done)
 {
 	char note[400];
+	struct request cur, x;
+	struct request_change change;
+	struct arena a;
 	json_t *changes = NULL;
 	struct db_stmt *st;
 	struct tx t;
+	bool began = false;
 	enum adv_err rc;
 
 	*done = false;
+	arena_init(&a, 0);
 	if ((rc = tx_begin(c, &t)) != ADV_OK)
-		return rc;
-	if ((rc = db_prepare(c, &sql_mark, &st)) != ADV_OK)
+		goto out;
+	began = true;
+	if ((rc = request_get(c, &a, ws_id, 0, d->id, &cur)) != ADV_OK ||
+	    (rc = db_prepare(c, &sql_mark, &st)) != ADV_OK)
 		goto out;
 	db_bind_int(st, 1, ws_id);
 	db_bind_int(st, 2, d->id);
@@ -92,12 +105,21 @@ escalate_one(struct db_conn *c, int64_t ws_id, const struct due *d, const char *
 		goto out;
 	}
 	if ((rc = audit_write(c, ws_id, 0, "request", d->id, d->account_id, "escalate", changes)) !=
-	    ADV_OK)
+		ADV_OK ||
+	    (rc = request_get(c, &a, ws_id, 0, d->id, &x)) != ADV_OK)
+		goto out;
+	memset(&change, 0, sizeof(change));
+	change.before = &cur;
+	change.after = &x;
+	change.escalated_to = d->owner_id;
+	if ((rc = request_notify(c, &a, ws_id, &change)) != ADV_OK)
 		goto out;
 	*done = true;
 out:
-	rc = tx_end(c, &t, rc);
+	if (began)
+		rc = tx_end(c, &t, rc);
 	json_decref(changes);
+	arena_free(&a);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 #include "core/assessment.h"
 #include "core/audit.h"
 #include "core/loyalty_model.h"
+#include "core/request_notify.h"
 #include "core/text.h"
 #include "core/tx.h"
 #include "util/clock.h"
@@ -136,6 +137,7 @@ request_rate(struct db_conn *c, struct arena *a, int64_t ws_id, const struct req
 {
 	char now[CLOCK_TEXT_MAX];
 	const char *text = NULL;
+	struct request_change change;
 	struct request cur;
 	json_t *changes = NULL;
 	struct db_stmt *st;
@@ -191,6 +193,12 @@ request_rate(struct db_conn *c, struct arena *a, int64_t ws_id, const struct req
 	    (rc = request_get(c, a, ws_id, 0, id, out)) != ADV_OK ||
 	    (rc = request_event(c, ws_id, out, "rate", true)) != ADV_OK)
 		goto out;
+	memset(&change, 0, sizeof(change));
+	change.actor = actor;
+	change.before = &cur;
+	change.after = out;
+	change.rated = true;
+	rc = request_notify(c, a, ws_id, &change);
 out:
 	if (began)
 		rc = tx_end(c, &t, rc);
