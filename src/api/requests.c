@@ -111,7 +111,10 @@ requests_request_json(const struct request *x, bool for_client)
 			     "component_id", id_or_null(x->suggested_component_id), "factor_id",
 			     id_or_null(x->suggested_factor_id), "stage_id",
 			     id_or_null(x->suggested_stage_id), "source", x->suggestion_source,
-			     "confidence", x->suggestion_confidence)) != 0) {
+			     "confidence", x->suggestion_confidence)) != 0 ||
+	    json_object_update_new(j, json_pack("{s:s?, s:I}", "waiting_since", x->waiting_since,
+						"paused_minutes", (json_int_t)x->paused_minutes)) !=
+		0) {
 		json_decref(j);
 		return NULL;
 	}

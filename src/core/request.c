@@ -47,7 +47,7 @@ static const char *const field_names[RF__MAX] = {
 	" r.updated_at, r.rating, r.rating_comment, r.rated_at, r.signal_assessment_id,"           \
 	" r.first_response_due_at, r.resolution_due_at, r.escalated_at, r.reopen_until,"           \
 	" r.suggested_component_id, r.suggested_factor_id, r.suggested_stage_id,"                  \
-	" r.suggestion_source, r.suggestion_confidence"
+	" r.suggestion_source, r.suggestion_confidence, r.waiting_since, r.paused_minutes"
 #define REQ_FROM                                                                                   \
 	" FROM requests r JOIN accounts acc ON acc.id = r.account_id"                              \
 	" AND acc.workspace_id = r.workspace_id"                                                   \
@@ -69,7 +69,8 @@ static struct db_sql sql_list =
 	   " AND (r.component_id = ?6 OR ?6 = 0)"
 	   " AND (?7 IS NULL OR r.last_message_at < ?7 OR (r.last_message_at = ?7 AND r.id < ?8))"
 	   " AND (?10 IS NULL OR (r.status IN ('new', 'open', 'waiting') AND ((r.first_response_at"
-	   " IS NULL AND r.first_response_due_at < ?10) OR r.resolution_due_at < ?10)))"
+	   " IS NULL AND r.first_response_due_at < ?10)"
+	   " OR r.resolution_due_at < COALESCE(r.waiting_since, ?10))))"
 	   " ORDER BY r.last_message_at DESC, r.id DESC LIMIT ?9");
 static struct db_sql sql_thread =
     DB_SQL("SELECT m.id, m.request_id, m.author, m.internal, m.user_id, m.portal_user_id,"
@@ -114,8 +115,9 @@ static struct db_sql sql_update =
 	   " assignee_user_id = ?7, component_id = ?8, factor_id = ?9, stage_id = ?10,"
 	   " first_response_at = ?11, resolved_at = ?12, closed_at = ?13, reopened = ?14,"
 	   " messages = ?15, last_message_at = ?16, version = version + 1, updated_at = ?17,"
-	   " first_response_due_at = ?19, resolution_due_at = ?20, reopen_until = ?21"
-	   " WHERE workspace_id = ?1 AND id = ?2 AND version = ?18");
+	   " first_response_due_at = ?19, resolution_due_at = ?20, reopen_until = ?21,"
+	   " waiting_since = ?22, paused_minutes = ?23 WHERE workspace_id = ?1 AND id = ?2 AND "
+	   "version = ?18");
 
 static enum request_status
 status_or(int v)
@@ -252,13 +254,18 @@ read_request(struct db_stmt *st, struct arena *a, int64_t now_s, struct request 
 	out->suggested_stage_id = db_col_null(st, 36) ? 0 : db_col_int(st, 36);
 	out->suggestion_source = db_col_dup(st, a, 37, &oom);
 	out->suggestion_confidence = db_col_null(st, 38) ? 0 : db_col_double(st, 38);
+	out->waiting_since = db_col_dup(st, a, 39, &oom);
+	out->paused_minutes = db_col_int(st, 40);
 	clock_format((time_t)now_s, now);
 	out->first_response_breached = out->first_response_due_at != NULL &&
 				       strcmp(out->first_response_at ? out->first_response_at : now,
 					      out->first_response_due_at) > 0;
+	/* While the request waits for the client its resolution clock stands. */
 	out->resolution_breached =
-	    out->resolution_due_at != NULL &&
-	    strcmp(out->resolved_at ? out->resolved_at : now, out->resolution_due_at) > 0;
+	    out->resolution_due_at != NULL && strcmp(out->resolved_at	  ? out->resolved_at
+						     : out->waiting_since ? out->waiting_since
+									  : now,
+						     out->resolution_due_at) > 0;
 	out->can_reopen =
 	    request_transition_allowed(out->status, RS_OPEN, true, out->reopen_until, now_s);
 	return oom ? ADV_ENOMEM : ADV_OK;
@@ -537,6 +544,8 @@ store_request(struct db_conn *c, int64_t ws_id, struct request *x, const char *n
 	db_bind_text(st, 19, x->first_response_due_at);
 	db_bind_text(st, 20, x->resolution_due_at);
 	db_bind_text(st, 21, x->reopen_until);
+	db_bind_text(st, 22, x->waiting_since);
+	db_bind_int(st, 23, x->paused_minutes);
 	if ((rc = db_exec(st)) != ADV_OK)
 		return rc;
 	if (db_changes(st) != 1)
@@ -548,6 +557,34 @@ store_request(struct db_conn *c, int64_t ws_id, struct request *x, const char *n
 }
 
 /*
+ * Starts x's resolution clock again as it stops waiting for the client, at
+ * now: the working minutes of calendar cal it waited are added to
+ * paused_minutes and to its resolution deadline (which moves as far in
+ * working time). Strings are allocated in a; a time that does not parse
+ * leaves the deadline as it was.
+ */
+static void
+clock_resume(struct arena *a, const struct worktime_calendar *cal, struct request *x,
+	     const char *now)
+{
+	char text[CLOCK_TEXT_MAX];
+	time_t since, until, due;
+	int64_t waited = 0;
+
+	if (x->waiting_since != NULL && clock_parse(x->waiting_since, &since) &&
+	    clock_parse(now, &until) && until > since &&
+	    worktime_between(cal, since, until, &waited) && waited >= 60) {
+		x->paused_minutes += waited / 60;
+		if (x->resolution_due_at != NULL && clock_parse(x->resolution_due_at, &due) &&
+		    worktime_add(cal, due, waited / 60, &due)) {
+			clock_format(due, text);
+			x->resolution_due_at = arena_strdup(a, text);
+		}
+	}
+	x->waiting_since = NULL;
+}
+
+/*
  * Moves x to status to at now (RFC 3339): stamps resolved_at on resolution
  * and opens the client's reopening window of reopen_days, stamps closed_at
  * on closing, clears them and counts a reopening when it opens again from
@@ -555,10 +592,16 @@ store_request(struct db_conn *c, int64_t ws_id, struct request *x, const char *n
  */
 static void
 apply_status(struct arena *a, struct request *x, enum request_status to, const char *now,
-	     int reopen_days)
+	     const struct request_settings *set)
 {
+	int reopen_days = set->reopen_days;
+
 	if (to == x->status)
 		return;
+	if (x->status == RS_WAITING)
+		clock_resume(a, &set->calendar, x, now);
+	if (to == RS_WAITING)
+		x->waiting_since = arena_strdup(a, now);
 	if ((x->status == RS_RESOLVED || x->status == RS_CLOSED) &&
 	    (to == RS_OPEN || to == RS_WAITING)) {
 		x->reopened++;
@@ -582,16 +625,23 @@ apply_status(struct arena *a, struct request *x, enum request_status to, const c
 	x->status = to;
 }
 
-/* Sets x's deadlines from the settings for its kind and priority, counted from its creation. */
+/*
+ * Sets x's deadlines from the settings for its kind and priority, counted
+ * from its creation; the resolution deadline later by the working minutes
+ * it has waited for the client.
+ */
 static enum adv_err
 set_deadlines(struct arena *a, const struct request_settings *set, struct request *x)
 {
 	char first[CLOCK_TEXT_MAX], resolution[CLOCK_TEXT_MAX];
-	time_t created;
+	time_t created, due;
 
 	if (!clock_parse(x->created_at, &created))
 		created = time(NULL);
 	request_deadlines(set, (int)x->kind, (int)x->priority, created, first, resolution);
+	if (resolution[0] && x->paused_minutes > 0 && clock_parse(resolution, &due) &&
+	    worktime_add(&set->calendar, due, x->paused_minutes, &due))
+		clock_format(due, resolution);
 	x->first_response_due_at = first[0] ? arena_strdup(a, first) : NULL;
 	x->resolution_due_at = resolution[0] ? arena_strdup(a, resolution) : NULL;
 	if ((first[0] && x->first_response_due_at == NULL) ||
@@ -1001,7 +1051,7 @@ request_update(struct db_conn *c, struct arena *a, int64_t ws_id, int64_t actor,
 				      request_status_name(patch->status));
 			goto out;
 		}
-		apply_status(a, &x, patch->status, now, set.reopen_days);
+		apply_status(a, &x, patch->status, now, &set);
 	}
 	if ((x.kind != cur.kind || x.priority != cur.priority) &&
 	    (rc = set_deadlines(a, &set, &x)) != ADV_OK)
@@ -1136,7 +1186,7 @@ request_reply(struct db_conn *c, struct arena *a, int64_t ws_id, const struct re
 			goto out;
 		}
 		if (cur.status == RS_WAITING)
-			apply_status(a, &x, RS_OPEN, now, set.reopen_days);
+			apply_status(a, &x, RS_OPEN, now, &set);
 	} else if (!internal) {
 		if (x.first_response_at == NULL &&
 		    (x.first_response_at = arena_strdup(a, now)) == NULL) {
@@ -1144,7 +1194,7 @@ request_reply(struct db_conn *c, struct arena *a, int64_t ws_id, const struct re
 			goto out;
 		}
 		if (cur.status == RS_NEW && set_status < 0)
-			apply_status(a, &x, RS_OPEN, now, set.reopen_days);
+			apply_status(a, &x, RS_OPEN, now, &set);
 		if (set_status >= 0 && (enum request_status)set_status != cur.status) {
 			if (!request_transition_allowed(cur.status, (enum request_status)set_status,
 							false, cur.reopen_until,
@@ -1155,7 +1205,7 @@ request_reply(struct db_conn *c, struct arena *a, int64_t ws_id, const struct re
 					      request_status_name((enum request_status)set_status));
 				goto out;
 			}
-			apply_status(a, &x, (enum request_status)set_status, now, set.reopen_days);
+			apply_status(a, &x, (enum request_status)set_status, now, &set);
 		}
 	}
 	if ((rc = insert_message(c, ws_id, id, actor, internal, text, now, &msg->id)) != ADV_OK)
@@ -1247,7 +1297,7 @@ request_client_move(struct db_conn *c, struct arena *a, int64_t ws_id,
 	}
 	x = cur;
 	clock_now_plus(0, now);
-	apply_status(a, &x, to, now, set.reopen_days);
+	apply_status(a, &x, to, now, &set);
 	if ((rc = store_request(c, ws_id, &x, now, eb)) != ADV_OK)
 		goto out;
 	if ((changes = json_pack("{s:{s:s, s:s}}", "status", "from",

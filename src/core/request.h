@@ -97,6 +97,9 @@ struct request {
 	const char *first_response_at, *resolved_at, *closed_at, *last_message_at;
 	/* Service level deadlines (NULL: none), escalation, the client's reopening window. */
 	const char *first_response_due_at, *resolution_due_at, *escalated_at, *reopen_until;
+	/* While waiting for the client: since when (the resolution clock stands), else NULL. */
+	const char *waiting_since;
+	int64_t paused_minutes; /* working minutes waited in all: the deadline's delay */
 	bool first_response_breached, resolution_breached; /* output: as of now */
 	/* What the classifier suggested when the request arrived (0: nothing). */
 	int64_t suggested_component_id, suggested_factor_id, suggested_stage_id;

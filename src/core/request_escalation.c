@@ -28,7 +28,8 @@ static struct db_sql sql_due =
 	   " AND acc.workspace_id = r.workspace_id LEFT JOIN users u ON u.id = acc.owner_user_id"
 	   " WHERE r.workspace_id = ?1 AND r.escalated_at IS NULL"
 	   " AND r.status IN ('new', 'open', 'waiting') AND ((r.first_response_at IS NULL"
-	   " AND r.first_response_due_at < ?2) OR r.resolution_due_at < ?2)"
+	   " AND r.first_response_due_at < ?2)"
+	   " OR r.resolution_due_at < COALESCE(r.waiting_since, ?2))"
 	   " ORDER BY r.id LIMIT ?3");
 static struct db_sql sql_mark =
     DB_SQL("UPDATE requests SET escalated_at = ?3, assignee_user_id = ?4,"

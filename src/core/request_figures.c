@@ -23,7 +23,7 @@
 static struct db_sql sql_rows = DB_SQL(
     "SELECT r.account_id, acc.name, r.kind, r.status, r.component_id, r.stage_id, r.created_at,"
     " r.first_response_at, r.resolved_at, r.first_response_due_at, r.resolution_due_at,"
-    " r.rating FROM requests r JOIN accounts acc ON acc.id = r.account_id"
+    " r.rating, r.waiting_since FROM requests r JOIN accounts acc ON acc.id = r.account_id"
     " AND acc.workspace_id = r.workspace_id WHERE r.workspace_id = ?1"
     " AND (r.account_id = ?2 OR ?2 = 0) AND (?3 IS NULL OR r.created_at >= ?3)"
     " AND (?4 IS NULL OR r.created_at < ?4) ORDER BY r.account_id LIMIT ?5");
@@ -374,7 +374,9 @@ request_figures(struct db_conn *c, struct arena *a, int64_t ws_id,
 		    !span_add(a, &x->resolution, &set.calendar, created, db_col_text(st, 8)))
 			oom = true;
 		judge(&x->sla_first, db_col_text(st, 9), db_col_text(st, 7), now);
-		judge(&x->sla_resolution, db_col_text(st, 10), db_col_text(st, 8), now);
+		/* a request waiting for the client is judged as of when it began to wait */
+		judge(&x->sla_resolution, db_col_text(st, 10), db_col_text(st, 8),
+		      db_col_null(st, 12) ? now : db_col_text(st, 12));
 		if (!db_col_null(st, 11)) {
 			int64_t r = db_col_int(st, 11);
 

@@ -22,6 +22,7 @@
 
 #include "core/request.h"
 #include "harness.h"
+#include "util/clock.h"
 
 #define WS	 "/api/v1/workspaces/acme"
 #define WS_OTHER "/api/v1/workspaces/other"
@@ -507,6 +508,16 @@ test_roles_and_foreign_ids(void **state)
 	expect_error("GET", WS "/requests", U__MAX, NULL, 401, NULL);
 }
 
+/* t as RFC 3339 UTC text in seconds into out. */
+static void
+utc_text(time_t t, char out[32])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 /* text (RFC 3339 UTC) plus minutes, into out. */
 static void
 plus_minutes(const char *text, int minutes, char out[32])
@@ -709,6 +720,74 @@ test_service_levels_and_rules(void **state)
 		assert_true(json_is_true(
 		    json_object_get(json_array_get(json_object_get(j, "thread"), 1), "internal")));
 		json_decref(j);
+	}
+
+	/*
+	 * Waiting for the client stops the resolution clock: not overdue nor breached
+	 * while it waits past its deadline, and the deadline moves by the time waited.
+	 */
+	{
+		char was[64], since[64], created[32], deadline[32];
+		int64_t w = request(acc, U_OWNER, "question", "Ожидание клиента");
+		time_t base;
+
+		j = get(w, U_VIEWER);
+		snprintf(was, sizeof(was), "%s", str(j, "resolution_due_at"));
+		assert_int_equal(json_integer_value(json_object_get(j, "paused_minutes")), 0);
+		assert_true(json_is_null(json_object_get(j, "waiting_since")));
+		json_decref(j);
+		snprintf(path, sizeof(path), WS "/requests/%lld", (long long)w);
+		j = hcall(h, "PATCH", path, U_OWNER, "{\"status\":\"waiting\"}", NULL, 200);
+		assert_true(json_is_string(json_object_get(j, "waiting_since")));
+		json_decref(j);
+		/* made 18 hours ago, it began to wait 10 hours ago at its deadline: past due now */
+		base = time(NULL) - 18 * 3600;
+		utc_text(base, created);
+		utc_text(base + 8 * 3600, deadline);
+		snprintf(body, sizeof(body),
+			 "UPDATE requests SET waiting_since = '%s', created_at = '%s',"
+			 " first_response_at = '%s', resolution_due_at = '%s' WHERE id = %lld",
+			 deadline, created, created, deadline, (long long)w);
+		assert_int_equal(harness_sql_exec(h, body), 0);
+		snprintf(body, sizeof(body), "account_id=%lld&overdue=true", (long long)acc);
+		assert_int_equal(count(body), 0);
+		j = get(w, U_VIEWER);
+		assert_false(json_is_true(json_object_get(j, "resolution_breached")));
+		snprintf(since, sizeof(since), "%s", str(j, "waiting_since"));
+		json_decref(j);
+		{
+			struct db_conn *c;
+			unsigned n;
+
+			assert_int_equal(db_acquire(h->db, &c), ADV_OK);
+			assert_int_equal(request_escalate_due(c, time(NULL), 1000, &n), ADV_OK);
+			db_release(h->db, c);
+			j = get(w, U_VIEWER);
+			assert_true(json_is_null(json_object_get(j, "escalated_at")));
+			json_decref(j);
+		}
+		/* back to work: the deadline is later by the minutes waited, round the clock */
+		j = hcall(h, "PATCH", path, U_OWNER, "{\"status\":\"open\"}", NULL, 200);
+		assert_true(json_is_null(json_object_get(j, "waiting_since")));
+		{
+			time_t t0, t1, due_t;
+			int64_t paused = json_integer_value(json_object_get(j, "paused_minutes"));
+
+			assert_true(clock_parse(since, &t0));
+			assert_true(clock_parse(str(j, "updated_at"), &t1));
+			assert_true(clock_parse(str(j, "resolution_due_at"), &due_t));
+			assert_true(paused >= (t1 - t0) / 60 - 1 && paused <= (t1 - t0) / 60);
+			assert_int_equal((int64_t)due_t, (int64_t)base + 8 * 3600 + paused * 60);
+			/* a kind change recomputes from creation and keeps the delay */
+			json_decref(j);
+			j = hcall(h, "PATCH", path, U_OWNER, "{\"kind\":\"other\"}", NULL, 200);
+			plus_minutes(created, 480 + (int)paused, due);
+			assert_string_equal(str(j, "resolution_due_at"), due);
+			assert_int_equal(json_integer_value(json_object_get(j, "paused_minutes")),
+					 paused);
+		}
+		json_decref(j);
+		(void)was;
 	}
 
 	/* Back to the defaults for the other tests. */
