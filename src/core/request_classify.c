@@ -40,6 +40,8 @@ static struct db_sql sql_words[CT__MAX] = {
 	       " COALESCE(questions_en, '') FROM journey_stages WHERE workspace_id = ?1"
 	       " AND archived_at IS NULL ORDER BY id"),
 };
+static struct db_sql sql_factor_component =
+    DB_SQL("SELECT component_id FROM loyalty_factors WHERE workspace_id = ?1 AND id = ?2");
 static struct db_sql sql_model =
     DB_SQL("SELECT model, version FROM request_models WHERE workspace_id = ?1 AND target = ?2");
 static struct db_sql sql_model_insert =
@@ -184,6 +186,43 @@ text_len(const char *text)
 	return len;
 }
 
+/*
+ * Makes out's factor agree with its component: a factor is suggested only
+ * within the suggested component (one of another is dropped), and a factor
+ * suggested alone brings its component along with its confidence and
+ * source. Errors: the database's.
+ */
+static enum adv_err
+suggestion_pair(struct db_conn *c, int64_t ws_id, struct request_suggestion *out)
+{
+	struct db_stmt *st;
+	int64_t component;
+	enum adv_err rc;
+	bool row;
+
+	if (out->label[CT_FACTOR] <= 0)
+		return ADV_OK;
+	if ((rc = db_prepare(c, &sql_factor_component, &st)) != ADV_OK)
+		return rc;
+	db_bind_int(st, 1, ws_id);
+	db_bind_int(st, 2, out->label[CT_FACTOR]);
+	if ((rc = db_step(st, &row)) != ADV_OK)
+		return rc;
+	component = row ? db_col_int(st, 0) : 0;
+	if (row)
+		db_done(st);
+	if (component > 0 && out->label[CT_COMPONENT] <= 0) {
+		out->label[CT_COMPONENT] = component;
+		out->confidence[CT_COMPONENT] = out->confidence[CT_FACTOR];
+		out->source[CT_COMPONENT] = out->source[CT_FACTOR];
+	} else if (component != out->label[CT_COMPONENT]) {
+		out->label[CT_FACTOR] = 0;
+		out->confidence[CT_FACTOR] = 0;
+		out->source[CT_FACTOR] = classify_source_name(CLASSIFY_SOURCE_NONE);
+	}
+	return ADV_OK;
+}
+
 enum adv_err
 request_classify_suggest(struct db_conn *c, struct arena *a, int64_t ws_id, const char *text,
 			 struct request_suggestion *out)
@@ -223,6 +262,7 @@ request_classify_suggest(struct db_conn *c, struct arena *a, int64_t ws_id, cons
 		out->confidence[t] = s.confidence;
 		out->source[t] = classify_source_name(s.source);
 	}
+	rc = suggestion_pair(c, ws_id, out);
 out:
 	stem_list_release(&stems);
 	stemmer_free(sm);

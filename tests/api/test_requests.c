@@ -890,7 +890,7 @@ test_classification(void **state)
 	int64_t other_acc = account("other", U_OTHER, "Чужой клиент (классификатор)");
 	int64_t shipment = component_by_code(WS, U_VIEWER, "shipment");
 	int64_t prices = component_by_code(WS, U_VIEWER, "prices");
-	int64_t id, first = 0;
+	int64_t id, first = 0, ship_factor;
 	char path[128], body[256];
 	json_t *j, *sug;
 
@@ -926,6 +926,48 @@ test_classification(void **state)
 	assert_int_equal(
 	    json_integer_value(json_object_get(json_object_get(j, "suggestion"), "component_id")),
 	    prices);
+	json_decref(j);
+
+	/*
+	 * Only the late ones were given a factor (one of shipment): a request about prices
+	 * is not suggested that factor beside the component prices, and a factor suggested
+	 * alone brings its component.
+	 */
+	snprintf(path, sizeof(path), WS "/loyalty/factors?component_id=%lld", (long long)shipment);
+	j = hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200);
+	ship_factor = json_integer_value(
+	    json_object_get(json_array_get(json_object_get(j, "items"), 0), "id"));
+	json_decref(j);
+	assert_true(ship_factor > 0);
+	for (int i = 0; i < 6; i++) {
+		id = request(acc, U_OWNER, "complaint", late[i]);
+		snprintf(path, sizeof(path), WS "/requests/%lld", (long long)id);
+		snprintf(body, sizeof(body), "{\"component_id\":%lld,\"factor_id\":%lld}",
+			 (long long)shipment, (long long)ship_factor);
+		json_decref(hcall(h, "PATCH", path, U_OWNER, body, NULL, 200));
+	}
+	id = request(acc, U_OWNER, "question",
+		     "Цена в счёте выше согласованной, скидка не применена, стоимость выросла, "
+		     "прайс по старой цене; машина");
+	j = get(id, U_VIEWER);
+	sug = json_object_get(j, "suggestion");
+	assert_int_equal(json_integer_value(json_object_get(sug, "component_id")), prices);
+	if (!json_is_null(json_object_get(sug, "factor_id"))) {
+		int64_t f = json_integer_value(json_object_get(sug, "factor_id"));
+		json_t *fj;
+
+		assert_int_not_equal(f, ship_factor);
+		snprintf(path, sizeof(path), WS "/loyalty/factors/%lld", (long long)f);
+		fj = hcall(h, "GET", path, U_VIEWER, NULL, NULL, 200);
+		assert_int_equal(json_integer_value(json_object_get(fj, "component_id")), prices);
+		json_decref(fj);
+	}
+	json_decref(j);
+	id = request(acc, U_OWNER, "question", "Машина не приехала, отгрузка задерживается");
+	j = get(id, U_VIEWER);
+	sug = json_object_get(j, "suggestion");
+	assert_int_equal(json_integer_value(json_object_get(sug, "component_id")), shipment);
+	assert_int_equal(json_integer_value(json_object_get(sug, "factor_id")), ship_factor);
 	json_decref(j);
 
 	/* Another workspace has learnt nothing: its catalogue's words answer. */
