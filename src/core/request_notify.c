@@ -36,10 +36,10 @@ struct notify_texts {
 	const char *kinds[RK__MAX];
 	const char *priorities[RP__MAX];
 	const char *subj_reply, *subj_waiting, *subj_resolved;
-	const char *subj_assigned, *subj_client, *subj_escalated;
+	const char *subj_assigned, *subj_client, *subj_escalated, *subj_reopened;
 	const char *reply_intro, *waiting_intro, *resolved_intro;
 	const char *open_portal, *rate, *reopen, *automatic, *regards;
-	const char *assigned_intro, *first_message, *client_intro;
+	const char *assigned_intro, *first_message, *client_intro, *reopened_intro;
 	const char *escalated_first, *escalated_resolution, *escalated_yours;
 	const char *company, *contact, *kind, *priority, *assignee, *open_staff;
 };
@@ -57,6 +57,7 @@ static const struct notify_texts texts[NL__MAX] = {
 	    .subj_resolved = "Запрос №%lld решён: ",
 	    .subj_assigned = "Вам назначен запрос №%lld: ",
 	    .subj_client = "Новое сообщение клиента, запрос №%lld: ",
+	    .subj_reopened = "Клиент вновь открыл запрос №%lld: ",
 	    .subj_escalated = "Эскалация, запрос №%lld: ",
 	    .reply_intro = "Пришёл ответ на ваш запрос №%lld «%s».",
 	    .waiting_intro = "По вашему запросу №%lld «%s» мы ждём вашего ответа.",
@@ -69,6 +70,7 @@ static const struct notify_texts texts[NL__MAX] = {
 	    .assigned_intro = "Вам назначен запрос №%lld «%s».",
 	    .first_message = "Текст запроса:",
 	    .client_intro = "Новое сообщение клиента в запросе №%lld «%s».",
+	    .reopened_intro = "Клиент вновь открыл запрос №%lld «%s»: решение его не устроило.",
 	    .escalated_first = "Запрос №%lld «%s» эскалирован вам: первый ответ не дан в срок по "
 			       "уровню сервиса.",
 	    .escalated_resolution = "Запрос №%lld «%s» эскалирован вам: он не решён в срок по "
@@ -93,6 +95,7 @@ static const struct notify_texts texts[NL__MAX] = {
 	    .subj_resolved = "Request #%lld is resolved: ",
 	    .subj_assigned = "Request #%lld is assigned to you: ",
 	    .subj_client = "New message from the client, request #%lld: ",
+	    .subj_reopened = "The client reopened request #%lld: ",
 	    .subj_escalated = "Escalated, request #%lld: ",
 	    .reply_intro = "There is a reply to your request #%lld “%s”.",
 	    .waiting_intro = "We are waiting for your answer on your request #%lld “%s”.",
@@ -105,6 +108,9 @@ static const struct notify_texts texts[NL__MAX] = {
 	    .assigned_intro = "Request #%lld “%s” is assigned to you.",
 	    .first_message = "The request says:",
 	    .client_intro = "The client wrote in request #%lld “%s”.",
+	    .reopened_intro =
+		"The client reopened request #%lld “%s”: the resolution did not settle "
+		"it.",
 	    .escalated_first = "Request #%lld “%s” is escalated to you: the first response is "
 			       "overdue under the service level.",
 	    .escalated_resolution = "Request #%lld “%s” is escalated to you: its resolution is "
@@ -682,12 +688,12 @@ out:
 }
 
 /* What an e-mail to a member is about. */
-enum staff_news { SN_ASSIGNED, SN_CLIENT, SN_ESCALATED };
+enum staff_news { SN_ASSIGNED, SN_CLIENT, SN_REOPENED, SN_ESCALATED };
 
 /*
  * The e-mail to member user_id about the request: assigned to them (with
  * the first message m on creation, may be NULL), the client's new message
- * m, or an escalation.
+ * m, the client reopening it, or an escalation.
  */
 static enum adv_err
 staff_mail(struct notify *n, int64_t user_id, enum staff_news news, const struct request_message *m)
@@ -713,6 +719,10 @@ staff_mail(struct notify *n, int64_t user_id, enum staff_news news, const struct
 	case SN_CLIENT:
 		subject = mail_subject(n, t->subj_client);
 		intro = t->client_intro;
+		break;
+	case SN_REOPENED:
+		subject = mail_subject(n, t->subj_reopened);
+		intro = t->reopened_intro;
 		break;
 	default:
 		subject = mail_subject(n, t->subj_escalated);
@@ -769,6 +779,9 @@ request_notify(struct db_conn *c, struct arena *a, int64_t ws_id, const struct r
 	bool by_client = actor != NULL && actor->client;
 	bool resolved = !created && x->status == RS_RESOLVED && before->status != RS_RESOLVED;
 	bool waiting = !created && x->status == RS_WAITING && before->status != RS_WAITING;
+	bool reopened = !created && by_client &&
+			(before->status == RS_RESOLVED || before->status == RS_CLOSED) &&
+			(x->status == RS_OPEN || x->status == RS_WAITING);
 	bool assigned = x->assignee_user_id > 0 && ch->escalated_to == 0 &&
 			(created || x->assignee_user_id != before->assignee_user_id);
 	enum client_news news = CN_NONE;
@@ -806,6 +819,9 @@ request_notify(struct db_conn *c, struct arena *a, int64_t ws_id, const struct r
 		goto out;
 	if (!assigned && !created && by_client && m != NULL && x->assignee_user_id > 0 &&
 	    (rc = staff_mail(&n, x->assignee_user_id, SN_CLIENT, m)) != ADV_OK)
+		goto out;
+	if (!assigned && reopened && m == NULL && x->assignee_user_id > 0 &&
+	    (rc = staff_mail(&n, x->assignee_user_id, SN_REOPENED, NULL)) != ADV_OK)
 		goto out;
 	if (ch->escalated_to > 0 &&
 	    (rc = staff_mail(&n, ch->escalated_to, SN_ESCALATED, NULL)) != ADV_OK)

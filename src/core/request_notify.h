@@ -4,7 +4,8 @@
  * request.resolved and request.rated for the workspace's endpoints, and
  * plain-text e-mail to the people concerned — the client's person (a public
  * reply, a request waiting for them, a resolution with the invitation to
- * rate), the assignee (a request handed to them, the client's new message)
+ * rate), the assignee (a request handed to them, the client's new message
+ * or reopening)
  * and the target of an escalation.
  *
  * The request module calls request_notify inside the write transaction of
@@ -46,7 +47,8 @@ struct request_change {
  *     and language) when a member posts a public reply, or moves the request
  *     to waiting or resolved (one e-mail for one change);
  *   - e-mail to the assignee when the request is given to them by someone
- *     else or by a rule, and when the client writes in a request they have;
+ *     else or by a rule, when the client writes in a request they have, and
+ *     when the client reopens it;
  *   - e-mail to the member an escalation went to.
  *
  * Links in e-mail and payloads start with the instance's public address

@@ -507,6 +507,18 @@ test_portal_flow(void **state)
 	assert_int_equal(mails_to(olga, NULL), 3);
 	assert_int_equal(mails_to(h->email[U_OWNER], NULL), 0);
 	assert_int_equal(mails_to(analyst, textf("№%lld", (long long)id)), 2);
+
+	/* The client reopens it: the assignee hears of it; no event, nothing to the client. */
+	json_decref(call_b(&b, "POST", textf(PORTAL "/%lld/reopen", (long long)id), NULL, 200));
+	body = mail_for(analyst, textf("Клиент вновь открыл запрос №%lld", (long long)id), subject,
+			sizeof(subject));
+	assert_string_equal(
+	    subject, textf("Клиент вновь открыл запрос №%lld: Сломанный поддон", (long long)id));
+	has(body, textf("Клиент вновь открыл запрос №%lld «Сломанный поддон»", (long long)id));
+	free(body);
+	assert_int_equal(mails_to(analyst, textf("№%lld", (long long)id)), 3);
+	assert_int_equal(mails_to(olga, NULL), 3);
+	assert_int_equal(deliveries_of(ep_acme, NULL, id), 6);
 	json_decref(cat);
 	json_decref(jour);
 	(void)note;
