@@ -1611,25 +1611,34 @@ await test('requests: the company card’s tab lists its requests and records on
 
 await test('requests: a 412 when the request was changed through the API meanwhile, then a reload', async () => {
   assert(rqId, 'the request was recorded');
-  await page.goto(rqUrl());
-  await waitText(heading(), rqSubject);
-  await page.waitForFunction(() => document.querySelector('select[name=side-priority]') && !document.querySelector('select[name=side-priority]').disabled);
-  const cur = await rqGet();
-  const other = await pageApi('PATCH', `/workspaces/${WS}/requests/${rqId}`, { priority: 'urgent' }, cur.version);
-  assert(other.status === 200, `the other change: ${other.status}`);
-  await rqSide('priority').selectOption('low');
-  const banner = page.locator('[data-conflict]');
-  await banner.waitFor();
-  assert(/Кто-то другой изменил это обращение/.test(await banner.textContent()), 'the conflict is explained');
-  assert((await rqSide('priority').inputValue()) === 'high', 'the select shows the version on screen, not the refused change');
-  assert((await rqGet()).priority === 'urgent', 'nothing was overwritten');
-  await banner.locator('button[data-action=reload-request]').click();
-  await banner.waitFor({ state: 'detached' });
-  await page.locator('.card-title [data-priority=urgent]').waitFor();
-  assert((await rqSide('priority').inputValue()) === 'urgent', 'the reload shows their change');
-  await rqSide('priority').selectOption('low');
-  await rqUntil((x) => x.priority === 'low', 'the repeated change');
-  await page.locator('.card-title [data-priority=low]').waitFor();
+  // Without its live stream (a fresh page whose stream is cut), the page does not learn of the
+  // other change by itself: the PATCH carries the version on screen.
+  await page.route('**/api/v1/workspaces/*/events*', (route) => route.abort());
+  try {
+    await page.goto('about:blank');
+    await page.goto(rqUrl());
+    await waitText(heading(), rqSubject);
+    await page.waitForFunction(() => document.querySelector('select[name=side-priority]') && !document.querySelector('select[name=side-priority]').disabled);
+    const cur = await rqGet();
+    const other = await pageApi('PATCH', `/workspaces/${WS}/requests/${rqId}`, { priority: 'urgent' }, cur.version);
+    assert(other.status === 200, `the other change: ${other.status}`);
+    await rqSide('priority').selectOption('low');
+    const banner = page.locator('[data-conflict]');
+    await banner.waitFor();
+    assert(/Кто-то другой изменил это обращение/.test(await banner.textContent()), 'the conflict is explained');
+    assert((await rqSide('priority').inputValue()) === 'high', 'the select shows the version on screen, not the refused change');
+    assert((await rqGet()).priority === 'urgent', 'nothing was overwritten');
+    await banner.locator('button[data-action=reload-request]').click();
+    await banner.waitFor({ state: 'detached' });
+    await page.locator('.card-title [data-priority=urgent]').waitFor();
+    assert((await rqSide('priority').inputValue()) === 'urgent', 'the reload shows their change');
+    await rqSide('priority').selectOption('low');
+    await rqUntil((x) => x.priority === 'low', 'the repeated change');
+    await page.locator('.card-title [data-priority=low]').waitFor();
+  } finally {
+    await page.unroute('**/api/v1/workspaces/*/events*');
+    await page.reload(); // the stream back for the next cases
+  }
 });
 
 await test('requests: HTML and <script> in a subject and messages are shown as text', async () => {
@@ -2114,6 +2123,231 @@ await test('requests: phone viewport — figures, settings and the suggestion fi
   }
 });
 // ---- end of helper-ui-requests-more ----
+
+// ---- requests: the staff side live (helper-ui-live) ----
+// Two windows: a client signed in to the portal (/portal/, invited through the staff API) and a
+// staff member in this browser context. Each sees what the other does without a reload (the
+// staff pages follow GET /workspaces/{ws}/events through web/src/live.ts).
+const lvSubject = `E2E живое обращение ${stamp}`;
+let lvClient = null; // the client's browser context
+let lvPortal = null; // the client's page
+let lvStaff = null; // the staff page (same context as `page`: the same signed-in session)
+let lvId = null; // the request the client raises
+/** Marks a page's document, so that a later check can tell it was not reloaded. */
+const lvMark = (p) => p.evaluate(() => { window.__lvSameDocument = true; });
+const lvSameDocument = (p) => p.evaluate(() => window.__lvSameDocument === true);
+const lvStaffBadge = (p = lvStaff) => p.locator('.live-state[data-live=live]');
+
+await test('requests live: a client is invited and signs in to the portal; the staff inbox says it is live', async () => {
+  // A demo contact with an e-mail address who is not a portal user yet (the portal's own tests
+  // pick theirs among the same companies, skipping the people taken).
+  const taken = new Set((await pageApi('GET', `/workspaces/${WS}/portal-users?limit=500&include_revoked=true`)).body.items.map((u) => u.contact_id));
+  const accounts = (await pageApi('GET', `/workspaces/${WS}/accounts?limit=40&status=active`)).body.items;
+  let person = null;
+  for (const a of accounts.filter((x) => !x.name.startsWith('E2E'))) {
+    const cs = (await pageApi('GET', `/workspaces/${WS}/accounts/${a.id}/contacts`)).body.items;
+    const c = cs.find((x) => x.emails && x.emails.length && !taken.has(x.id) && !x.left_on && !x.archived_at);
+    if (c) {
+      person = { contact_id: c.id, account_id: a.id, account_name: a.name };
+      break;
+    }
+  }
+  assert(person, 'a demo contact with an e-mail address');
+  const inv = await pageApi('POST', `/workspaces/${WS}/portal-users`, { contact_id: person.contact_id, lang: 'ru' });
+  assert(inv.status === 201 && inv.body.link, `invited: ${inv.status} ${JSON.stringify(inv.body)}`);
+
+  lvStaff = await context.newPage();
+  watch(lvStaff);
+  await lvStaff.goto(`${BASE}/#/w/${WS}/requests`);
+  await waitText(heading(lvStaff), /^Обращения$/);
+  await lvStaff.locator('table.requests-table tbody tr').first().waitFor();
+  await lvStaffBadge().waitFor();
+  await waitText(lvStaff.locator('.page-head .live-state'), /^Онлайн$/);
+  assert((await heading(lvStaff).textContent()) === 'Обращения', 'the mark stays out of the title');
+
+  lvClient = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 850 } });
+  lvClient.setDefaultTimeout(STEP_TIMEOUT);
+  lvPortal = await lvClient.newPage();
+  watch(lvPortal);
+  await lvPortal.goto(`${BASE}${inv.body.link}`);
+  await lvPortal.locator('[data-page=list]').waitFor();
+  await waitText(lvPortal.locator('.p-company'), person.account_name);
+  await lvPortal.locator('[data-live=on]').waitFor();
+});
+
+await test('requests live: the staff inbox shows a request the client just raised, highlighted, without reload', async () => {
+  assert(lvPortal && lvStaff, 'both windows are open');
+  await lvMark(lvStaff);
+  await lvPortal.click('[data-action=new-request]');
+  const form = lvPortal.locator('form[data-form=new-request]');
+  await form.locator('select[name=kind]').selectOption('question');
+  await form.locator('input[name=subject]').fill(lvSubject);
+  await form.locator('textarea[name=body]').fill('Когда придёт следующая партия?');
+  await form.locator('button[type=submit]').click();
+  await lvPortal.waitForURL(/#\/r\/\d+$/);
+  lvId = Number(/#\/r\/(\d+)$/.exec(lvPortal.url())[1]);
+  const row = lvStaff.locator(`table.requests-table tr[data-request-id="${lvId}"]`);
+  await row.waitFor();
+  assert((await row.locator('.cell-name a').textContent()) === lvSubject, 'the row shows the subject');
+  assert(/row-fresh/.test((await row.getAttribute('class')) || ''), 'the new row is highlighted');
+  await waitText(row.locator('[data-status=new]'), /новое/);
+  assert((await lvStaff.locator('table.requests-table tbody tr').first().getAttribute('data-request-id')) === String(lvId),
+    'the newest activity comes first');
+  await lvStaff.waitForFunction((id) => !document.querySelector(`tr[data-request-id="${id}"].row-fresh`), lvId, { timeout: 10000 });
+  assert(await lvSameDocument(lvStaff), 'the inbox was not reloaded');
+  await lvStaff.screenshot({ path: `${SHOTS}/e2e-live-inbox.png` });
+});
+
+await test('requests live: the inbox follows a change of status and a new message in place', async () => {
+  assert(lvId, 'the client raised a request');
+  await lvMark(lvStaff);
+  const row = lvStaff.locator(`table.requests-table tr[data-request-id="${lvId}"]`);
+  const cur = (await pageApi('GET', `/workspaces/${WS}/requests/${lvId}`)).body;
+  const moved = await pageApi('PATCH', `/workspaces/${WS}/requests/${lvId}`, { status: 'open', assignee_email: 'manager@advocate.local' }, cur.version);
+  assert(moved.status === 200, `the change: ${moved.status}`);
+  await lvStaff.locator(`tr[data-request-id="${lvId}"][data-status=open]`).waitFor();
+  await waitText(row, /Марина Ковалёва/);
+  const before = Number(await row.locator('td.num').textContent());
+  await lvPortal.locator('form[data-form=reply] textarea').fill(`Уточнение к вопросу ${stamp}`);
+  await lvPortal.click('button[data-action=send]');
+  await lvStaff.waitForFunction(({ id, n }) => {
+    const td = document.querySelector(`tr[data-request-id="${id}"] td.num`);
+    return td && Number(td.textContent) === n + 1;
+  }, { id: lvId, n: before });
+  assert(await lvSameDocument(lvStaff), 'the inbox was not reloaded');
+});
+
+await test('requests live: two windows — the client and the staff member see each other’s messages without reload; the draft stays', async () => {
+  assert(lvId, 'the client raised a request');
+  await lvStaff.click(`table.requests-table tr[data-request-id="${lvId}"] .cell-name a`);
+  await waitText(heading(lvStaff), lvSubject);
+  await lvStaffBadge().waitFor();
+  await lvMark(lvStaff);
+  await lvMark(lvPortal);
+  await lvPortal.locator(`[data-page=request][data-request-id="${lvId}"]`).waitFor();
+  await lvPortal.locator('[data-live=on]').waitFor();
+  const box = lvStaff.locator('form[data-form=reply] textarea[name=reply]');
+  // A draft being typed on the staff side stays while the client's message arrives.
+  const draft = 'Черновик ответа:\nещё не отправлен';
+  await box.fill(draft);
+  const fromClient = `Клиент пишет в живую переписку ${stamp}`;
+  await lvPortal.locator('form[data-form=reply] textarea').fill(fromClient);
+  await lvPortal.click('button[data-action=send]');
+  const arrived = lvStaff.locator('li.msg-client', { hasText: fromClient });
+  await arrived.waitFor();
+  assert((await arrived.locator('.msg-body').textContent()) === fromClient, 'the client’s message as written');
+  assert(/msg-fresh/.test((await arrived.getAttribute('class')) || ''), 'the new message is highlighted');
+  assert((await box.inputValue()) === draft, 'the draft is untouched');
+
+  const fromStaff = `Отвечаем сразу, без перезагрузки ${stamp}`;
+  await box.fill(fromStaff);
+  await lvStaff.click('button[data-action=reply-reply]');
+  const reply = lvPortal.locator('li.p-msg-staff', { hasText: fromStaff });
+  await reply.waitFor();
+  assert((await reply.locator('.p-msg-body').textContent()) === fromStaff, 'the staff reply reaches the client');
+  await lvStaff.locator('li.msg-staff', { hasText: fromStaff }).waitFor();
+  assert((await box.inputValue()) === '', 'the box is emptied once sent');
+  // One more message from the client: by the time it shows, the staff page has refetched after
+  // its own reply's events — and still shows that reply once.
+  const again = `Спасибо, ждём ${stamp}`;
+  await lvPortal.locator('form[data-form=reply] textarea').fill(again);
+  await lvPortal.click('button[data-action=send]');
+  await lvStaff.locator('li.msg-client', { hasText: again }).waitFor();
+  assert((await lvStaff.locator('li.msg-staff', { hasText: fromStaff }).count()) === 1, 'the posted reply is shown once');
+  const ids = await lvStaff.locator('li.msg').evaluateAll((els) => els.map((e) => e.dataset.messageId));
+  assert(new Set(ids).size === ids.length, `no message twice: ${ids}`);
+  assert(await lvSameDocument(lvStaff) && await lvSameDocument(lvPortal), 'neither window was reloaded');
+  await lvStaff.screenshot({ path: `${SHOTS}/e2e-live-request.png`, fullPage: true });
+});
+
+await test('requests live: notes and changes by others appear on the staff view; a status change by staff reaches the client', async () => {
+  assert(lvId, 'the client raised a request');
+  await lvMark(lvStaff);
+  // Someone else (through the API, not this page) adds a note and classifies the request.
+  const note = `Заметка коллеги ${stamp}`;
+  const posted = await pageApi('POST', `/workspaces/${WS}/requests/${lvId}/messages`, { body: note, internal: true });
+  assert(posted.status === 201, `the note: ${posted.status}`);
+  await lvStaff.locator('li.msg-internal', { hasText: note }).waitFor();
+  assert((await lvPortal.locator('li', { hasText: note }).count()) === 0, 'the client never sees the note');
+  const cur = (await pageApi('GET', `/workspaces/${WS}/requests/${lvId}`)).body;
+  const stages = (await pageApi('GET', `/workspaces/${WS}/journey`)).body.stages;
+  const stage = stages.find((s) => s.id !== cur.stage_id);
+  const changed = await pageApi('PATCH', `/workspaces/${WS}/requests/${lvId}`, { priority: 'urgent', assignee_email: EMAIL, stage_id: stage.id }, cur.version);
+  assert(changed.status === 200, `the change: ${changed.status}`);
+  await lvStaff.locator('.card-title [data-priority=urgent]').waitFor();
+  await lvStaff.waitForFunction(({ email, stage }) => {
+    const v = (n) => document.querySelector(`select[name="side-${n}"]`)?.value;
+    return v('assignee') === email && v('priority') === 'urgent' && v('stage_id') === String(stage);
+  }, { email: EMAIL, stage: stage.id });
+
+  // The staff member resolves it in the side panel; the client's open thread follows.
+  await lvStaff.locator('select[name="side-status"]:not(:disabled)').waitFor();
+  await lvStaff.locator('select[name="side-status"]').selectOption('waiting');
+  await lvPortal.locator(`[data-page=request][data-status=waiting]`).waitFor();
+  await waitText(lvPortal.locator('.p-thread-meta [data-status]'), /Ждёт вашего ответа/);
+  await lvStaff.locator('.card-title [data-status=waiting]').waitFor();
+  await lvStaff.locator('select[name="side-status"]').selectOption('resolved');
+  await lvPortal.locator(`[data-page=request][data-status=resolved]`).waitFor();
+  assert(await lvPortal.locator('form[data-form=reply] textarea').isDisabled(), 'the client’s reply box is disabled with the reason');
+  // The client reopens it; the staff view follows.
+  await lvPortal.click('[data-action=reopen]');
+  await lvStaff.locator('.card-title [data-status=open]').waitFor();
+  await lvStaff.waitForFunction(() => document.querySelector('select[name="side-status"]')?.value === 'open');
+  assert(await lvSameDocument(lvStaff) && await lvSameDocument(lvPortal), 'neither window was reloaded');
+});
+
+await test('requests live: HTML and <script> in a client’s message stay inert text on the staff side', async () => {
+  assert(lvId, 'the client raised a request');
+  const evil = `<img src=x onerror="window.__lvXss=1"><script>window.__lvXss=2</script><b>жирный</b> ${stamp}`;
+  await lvPortal.locator('form[data-form=reply] textarea').fill(evil);
+  await lvPortal.click('button[data-action=send]');
+  const li = lvStaff.locator('li.msg-client', { hasText: `жирный</b> ${stamp}` });
+  await li.waitFor();
+  assert((await li.locator('.msg-body').textContent()) === evil, 'the message reads as typed');
+  assert((await lvStaff.locator('.msg-body img, .msg-body script, .msg-body b').count()) === 0, 'no element came out of it');
+  assert(await lvStaff.evaluate(() => window.__lvXss === undefined), 'nothing ran');
+  assert(await lvSameDocument(lvStaff), 'the staff page was not reloaded');
+});
+
+await test('requests live: the mark and the live strings in English', async () => {
+  assert(lvStaff, 'the staff page is open');
+  await lvStaff.click('button[data-lang=en]');
+  await waitText(lvStaff.locator('.card-head .live-state'), /^Live$/);
+  const title = await lvStaff.locator('.card-head .live-state').getAttribute('title');
+  assert(title && !/[А-Яа-яЁё]/.test(title), `the hint is in English: ${title}`);
+  await lvStaff.click('button[data-lang=ru]');
+  await waitText(lvStaff.locator('.card-head .live-state'), /^Онлайн$/);
+});
+
+await test('requests live: a refused stream shows “reconnecting”, and what was missed arrives once it is back', async () => {
+  assert(lvId, 'the client raised a request');
+  // A fresh staff window whose stream the network refuses for a while.
+  const p = await context.newPage();
+  watch(p);
+  let refuse = true;
+  await p.route('**/api/v1/workspaces/*/events*', (route) => (refuse ? route.fulfill({ status: 503, body: '' }) : route.continue()));
+  try {
+    await p.goto(`${BASE}/#/w/${WS}/requests/${lvId}`);
+    await waitText(heading(p), lvSubject);
+    await p.locator('.live-state[data-live=connecting], .live-state[data-live=reconnecting]').first().waitFor();
+    await lvMark(p);
+    const missed = `Пока связь прервана ${stamp}`;
+    await lvPortal.locator('form[data-form=reply] textarea').fill(missed);
+    await lvPortal.click('button[data-action=send]');
+    await lvPortal.locator('li.p-msg-client', { hasText: missed }).waitFor();
+    refuse = false;
+    await lvStaffBadge(p).waitFor({ timeout: 20000 });
+    await p.locator('li.msg-client', { hasText: missed }).waitFor();
+    assert(await lvSameDocument(p), 'the page was not reloaded');
+  } finally {
+    await p.unroute('**/api/v1/workspaces/*/events*');
+    await p.close();
+  }
+});
+
+if (lvClient) await lvClient.close();
+if (lvStaff) await lvStaff.close();
+// ---- end of helper-ui-live ----
 
 await test('no script errors or CSP violations', async () => {
   assert(problems.length === 0, problems.join('; '));

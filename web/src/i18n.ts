@@ -828,6 +828,12 @@ const en = {
   request_stage: 'Journey stage',
   request_conflict: 'Someone else changed this request meanwhile. Reload it to see their change, then repeat yours.',
   request_reload: 'Reload',
+  live_state_live: 'Live',
+  live_state_live_hint: 'New messages and changes appear without reloading.',
+  live_state_connecting: 'Connecting…',
+  live_state_reconnecting: 'Reconnecting…',
+  live_state_reconnecting_hint: 'Live updates are interrupted; what changes meanwhile arrives once they are back.',
+  live_new_messages: 'New messages in the conversation.',
   // requests: end of the dialog window strings
 } as const;
 
@@ -1644,6 +1650,12 @@ const ru: Dict = {
   request_stage: 'Этап пути клиента',
   request_conflict: 'Кто-то другой изменил это обращение за это время. Загрузите его заново, чтобы увидеть изменения, и повторите своё.',
   request_reload: 'Загрузить заново',
+  live_state_live: 'Онлайн',
+  live_state_live_hint: 'Новые сообщения и изменения появляются без перезагрузки.',
+  live_state_connecting: 'Подключение…',
+  live_state_reconnecting: 'Переподключение…',
+  live_state_reconnecting_hint: 'Обновления прервались; всё, что изменится за это время, придёт, когда связь восстановится.',
+  live_new_messages: 'В переписке новые сообщения.',
   // requests: end of the dialog window strings
 };
 

@@ -1,7 +1,8 @@
 // The staff inbox of the dialog window («Обращения»): every request of the workspace, newest
 // activity first, with filters kept in the URL (#/w/{ws}/requests?status=new,open&assignee=me…),
 // "load more" by cursor, and a form to record a request a client made by phone or mail. The tabs on
-// top lead to the figures and the settings of the dialog window.
+// top lead to the figures and the settings of the dialog window. The list is live: new and changed
+// requests show up in place (src/live.ts), and a discreet mark says whether the stream is up.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Role } from '../api';
 import { useI18n } from '../i18n';
@@ -11,12 +12,13 @@ import { NewRequestForm } from '../components/requests/NewRequestForm';
 import { RequestFilters } from '../components/requests/RequestFilters';
 import { RequestsNav } from '../components/requests/RequestsNav';
 import { RequestTable, useRequestList } from '../components/requests/RequestList';
+import { LiveBadge } from '../components/requests/LiveBadge';
 
 export function RequestsPage({ ws, role, query }: { ws: string; role: Role; query: URLSearchParams }) {
   const { t } = useI18n();
   const qstr = query.toString();
   const filters = useMemo(() => filtersOf(query), [qstr]);
-  const list = useRequestList(ws, filters);
+  const list = useRequestList(ws, filters, { live: true });
   const [creating, setCreating] = useState(false);
 
   useEffect(() => {
@@ -38,6 +40,7 @@ export function RequestsPage({ ws, role, query }: { ws: string; role: Role; quer
       <RequestsNav ws={ws} current="inbox" />
       <div class="page-head">
         <h1>{t('requests_title')}</h1>
+        <LiveBadge ws={ws} />
         {canHandle(role) && !creating && (
           <div class="page-actions">
             <button type="button" class="btn btn-primary" data-action="new-request" onClick={() => setCreating(true)}>

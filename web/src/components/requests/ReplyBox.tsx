@@ -1,5 +1,6 @@
 // Answering a request: one text box and four ways to send it — a reply, a reply that waits for
-// the client, a reply that resolves the request, or an internal note only staff see.
+// the client, a reply that resolves the request, or an internal note only staff see. The text
+// stays while the page around it updates live; it is emptied only once it is sent.
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import { useI18n, type Key } from '../../i18n';
@@ -22,7 +23,10 @@ function bodyOf(how: How, text: string): Record<string, unknown> {
   return { body: text };
 }
 
-export function ReplyBox(props: { ws: string; req: Req; onPosted: (how: 'reply' | 'note') => void }) {
+/** What POST …/messages answers: the message posted and the request after it. */
+export interface Posted { message: RequestMessage; request: Req }
+
+export function ReplyBox(props: { ws: string; req: Req; onPosted: (how: 'reply' | 'note', posted: Posted) => void }) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -36,9 +40,9 @@ export function ReplyBox(props: { ws: string; req: Req; onPosted: (how: 'reply' 
     setBusy(true);
     setError(null);
     try {
-      await api.post<{ message: RequestMessage; request: Req }>(requestPath.messages(props.ws, props.req.id), bodyOf(how, text));
+      const posted = await api.post<Posted>(requestPath.messages(props.ws, props.req.id), bodyOf(how, text));
       setText('');
-      props.onPosted(how === 'note' ? 'note' : 'reply');
+      props.onPosted(how === 'note' ? 'note' : 'reply', posted);
     } catch (e) {
       const byField = Object.values(pointerErrors(e));
       setError(byField.length ? byField.join('; ') : errorText(e, t));
