@@ -2349,6 +2349,345 @@ if (lvClient) await lvClient.close();
 if (lvStaff) await lvStaff.close();
 // ---- end of helper-ui-live ----
 
+// ---- webhooks: the owner's page (helper-ui-webhooks) ----
+// A receiver on a random loopback port records the POSTs; the demo owner registers an endpoint
+// pointing at it from #/w/{ws}/requests/webhooks. The server's worker pauses 10 s after a failed
+// attempt, so only first failed attempts are looked at; nothing waits for a backoff.
+const whHttp = await import('node:http');
+const whCrypto = await import('node:crypto');
+const whHits = [];
+let whAnswer = 200;
+const whReceiver = whHttp.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    whHits.push({ path: req.url, headers: req.headers, body: Buffer.concat(chunks), status: whAnswer });
+    res.writeHead(whAnswer, { 'Content-Type': 'text/plain' });
+    res.end(whAnswer === 200 ? 'ok' : 'broken');
+  });
+});
+await new Promise((resolve) => whReceiver.listen(0, '127.0.0.1', resolve));
+const whUrl = `http://127.0.0.1:${whReceiver.address().port}/hooks/${stamp}`;
+const whPage = `${BASE}/#/w/${WS}/requests/webhooks`;
+const whApiPath = `/workspaces/${WS}/webhooks`;
+let whEndpoint = null;
+let whSecret = null;
+let whPingId = null;
+const whRow = () => page.locator(`table.wh-endpoint-table tr[data-endpoint="${whEndpoint.id}"]`);
+const whLog = () => page.locator(`.wh-log[data-log="${whEndpoint.id}"]`);
+const whDeliveryRow = (id) => whLog().locator(`tr[data-delivery="${id}"]`);
+/** The receiver's hits of one delivery id (the same on every attempt). */
+const whHitsOf = (id) => whHits.filter((h) => h.headers['x-advocate-delivery'] === String(id));
+/** Waits (bounded) until the receiver has seen n hits of a delivery. */
+async function whWaitHits(id, n) {
+  const until = Date.now() + STEP_TIMEOUT;
+  while (whHitsOf(id).length < n) {
+    if (Date.now() > until) throw new Error(`the receiver saw ${whHitsOf(id).length} of ${n} hits of delivery ${id}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+/** Opens a page of the UI afresh (going to the same hash again would not load anything). */
+async function whOpen(url) {
+  await page.goto(url);
+  await page.reload();
+}
+/** Logs in as someone else in a fresh Russian browser context; the caller closes it. */
+async function whOtherPage(email) {
+  const ctx = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 850 } });
+  ctx.setDefaultTimeout(STEP_TIMEOUT);
+  const p = await ctx.newPage();
+  watch(p);
+  await p.goto(`${BASE}/`);
+  await p.waitForURL(/#\/login$/);
+  await p.fill('input[name=email]', email);
+  await p.fill('input[name=password]', PASSWORD);
+  await p.click('button[type=submit]');
+  await p.waitForURL(/#\/w\//);
+  return { ctx, p };
+}
+
+await test('webhooks: a non-owner (analyst) sees that only owners manage them, and nothing to manage', async () => {
+  const { ctx, p } = await whOtherPage('analyst@advocate.local');
+  try {
+    await p.goto(`${BASE}/#/w/${WS}/requests/settings`);
+    await p.click('.requests-nav a[data-requests-tab=webhooks]');
+    await p.waitForURL(/\/requests\/webhooks$/);
+    await waitText(heading(p), /^Вебхуки$/);
+    const note = p.locator('[data-owners-only]');
+    await note.waitFor();
+    assert(/только владельцы/.test(await note.textContent()), `the note: ${await note.textContent()}`);
+    assert((await p.locator('[data-action=add-webhook], table.wh-endpoint-table, form[data-form=webhook], .wh-log').count()) === 0,
+      'no list, form or log');
+    const r = await p.evaluate(async (path) => (await fetch(`/api/v1${path}`)).status, whApiPath);
+    assert(r === 403, `the server refuses the analyst too (${r})`);
+  } finally {
+    await ctx.close();
+  }
+});
+
+await test('webhooks: from the settings to the page; a bad URL is refused beside the URL field (422)', async () => {
+  const before = (await pageApi('GET', whApiPath)).body.items.length;
+  await page.goto(`${BASE}/#/w/${WS}/requests/settings`);
+  await page.click('.requests-nav a[data-requests-tab=webhooks]');
+  await page.waitForURL(/\/requests\/webhooks$/);
+  await waitText(heading(), /^Вебхуки$/);
+  await page.click('button[data-action=add-webhook]');
+  const form = page.locator('form[data-form=webhook]');
+  await form.locator('input[name=url]').fill('ftp://user:secret@example.com/hooks');
+  await form.locator('input[name=event][value="request.created"]').check();
+  await form.locator('button[data-action=save-webhook]').click();
+  const err = form.locator('[data-field=url].field-invalid [data-error=url]');
+  await err.waitFor();
+  assert((await err.textContent()).trim().length > 0, 'the server’s message is shown');
+  assert((await form.locator('[data-error=events], [data-error=other]').count()) === 0, 'only the URL is named');
+  assert((await form.locator('input[name=url]').getAttribute('aria-invalid')) === 'true', 'the field is marked invalid');
+  // Typing clears it; nothing was stored.
+  await form.locator('input[name=url]').fill('https://example.com/');
+  await form.locator('[data-error=url]').waitFor({ state: 'detached' });
+  assert((await pageApi('GET', whApiPath)).body.items.length === before, 'nothing was registered');
+  // No event: said beside the events, before asking the server.
+  await form.locator('input[name=event][value="request.created"]').uncheck();
+  await form.locator('button[data-action=save-webhook]').click();
+  await waitText(form.locator('[data-field=events] [data-error=events]'), /хотя бы одно событие/);
+  await form.locator('button[data-action=cancel-webhook]').click();
+  await form.waitFor({ state: 'detached' });
+});
+
+await test('webhooks: register an endpoint; its secret is shown once, with a warning, and is gone after a reload', async () => {
+  await whOpen(whPage);
+  await page.click('button[data-action=add-webhook]');
+  const form = page.locator('form[data-form=webhook]');
+  await form.locator('input[name=url]').fill(whUrl);
+  await form.locator('input[name=event][value="request.created"]').check();
+  await form.locator('input[name=event][value="request.resolved"]').check();
+  await form.locator('button[data-action=save-webhook]').click();
+  const box = page.locator('[data-secret-box]');
+  await box.waitFor();
+  whSecret = await box.locator('input[data-secret]').inputValue();
+  assert(/^whsec_/.test(whSecret), `the secret: ${whSecret}`);
+  assert(/больше он показан не будет/.test(await box.locator('[data-secret-warning]').textContent()), 'the warning');
+  await box.locator('button[data-action=copy-secret]').click();
+  await waitText(box.locator('button[data-action=copy-secret]'), /Скопировано|Выделите/);
+  const list = (await pageApi('GET', whApiPath)).body.items;
+  whEndpoint = list.find((e) => e.url === whUrl);
+  assert(whEndpoint && !('secret' in whEndpoint), `the endpoint is listed without its secret: ${JSON.stringify(list)}`);
+  await waitText(whRow().locator('[data-field=url]'), whUrl);
+  await waitText(whRow().locator('[data-field=active]'), /^активен$/);
+  const events = await whRow().locator('[data-field=events] [data-event]').evaluateAll((els) => els.map((e) => e.dataset.event));
+  assert(JSON.stringify(events) === JSON.stringify(['request.created', 'request.resolved']), `the events: ${events}`);
+  assert(/Создано обращение/.test(await whRow().locator('[data-field=events]').textContent()), 'the events in Russian');
+  assert((await whRow().locator('[data-field=created]').textContent()).trim() !== '—', 'when it was created');
+  await page.screenshot({ path: `${SHOTS}/e2e-webhooks-secret.png`, fullPage: true });
+  await page.reload();
+  await whRow().waitFor();
+  assert((await page.locator('[data-secret-box]').count()) === 0, 'no secret box after a reload');
+  assert(!(await page.evaluate(() => document.body.innerText)).includes(whSecret), 'the secret is nowhere on the page');
+  const one = await pageApi('GET', `${whApiPath}/${whEndpoint.id}`);
+  assert(one.status === 200 && !('secret' in one.body), 'the server does not answer it again');
+});
+
+await test('webhooks: a test ping is delivered, signed with the secret (HMAC-SHA256 of timestamp.body); a delivered one is sent again', async () => {
+  assert(whEndpoint && whSecret, 'the endpoint was registered');
+  whAnswer = 200;
+  await whOpen(whPage);
+  await whRow().locator('button[data-action=ping-webhook]').click();
+  await page.waitForURL(new RegExp(`requests/webhooks\\?endpoint=${whEndpoint.id}$`));
+  await waitText(page.locator('.alert-ok'), /Проверочная доставка поставлена в очередь/);
+  const top = whLog().locator('tbody tr[data-delivery]').first();
+  await waitText(top.locator('[data-field=status]'), /^доставлено$/);
+  whPingId = Number(await top.getAttribute('data-delivery'));
+  await waitText(top, /Проверка/);
+  assert((await top.locator('[data-field=attempts]').textContent()) === '1', 'one attempt');
+  assert((await top.locator('[data-field=http]').textContent()) === '200', 'the receiver’s status');
+  await whWaitHits(whPingId, 1);
+  const hit = whHitsOf(whPingId)[0];
+  const ts = hit.headers['x-advocate-timestamp'];
+  const mac = whCrypto.createHmac('sha256', Buffer.from(whSecret, 'utf8')).update(Buffer.concat([Buffer.from(`${ts}.`), hit.body])).digest('hex');
+  assert(hit.headers['x-advocate-signature'] === `sha256=${mac}`, `the signature ${hit.headers['x-advocate-signature']} is sha256=${mac}`);
+  assert(Math.abs(Date.now() / 1000 - Number(ts)) < 300, `a fresh timestamp: ${ts}`);
+  assert(hit.headers['x-advocate-event'] === 'ping' && /^application\/json/.test(hit.headers['content-type']), 'the event and type headers');
+  assert(hit.path === `/hooks/${stamp}`, `the path: ${hit.path}`);
+  const body = JSON.parse(hit.body.toString('utf8'));
+  assert(body.id === whPingId && body.type === 'ping' && body.workspace === WS && body.data.endpoint_id === whEndpoint.id, `the body: ${hit.body}`);
+  // The payload (the event's data), on demand, in a row of its own under the delivery.
+  await top.locator('button[data-action=toggle-payload]').click();
+  const payload = whLog().locator(`tr[data-payload-of="${whPingId}"] pre[data-payload]`);
+  await waitText(payload, new RegExp(`"endpoint_id": ${whEndpoint.id}`));
+  assert(JSON.stringify(JSON.parse(await payload.textContent())) === JSON.stringify(body.data), 'the payload is the body’s data');
+  await top.locator('button[data-action=toggle-payload]').click();
+  await payload.waitFor({ state: 'detached' });
+  // Send it again: the same delivery id reaches the receiver a second time.
+  await top.locator('button[data-action=retry-delivery]').click();
+  await waitText(whLog().locator('.alert-ok'), new RegExp(`Доставка ${whPingId} снова поставлена в очередь`));
+  await whWaitHits(whPingId, 2);
+  await waitText(whDeliveryRow(whPingId).locator('[data-field=status]'), /^доставлено$/);
+  await page.screenshot({ path: `${SHOTS}/e2e-webhooks-log.png`, fullPage: true });
+});
+
+await test('webhooks: the log pages by next_cursor', async () => {
+  assert(whPingId, 'a ping was delivered');
+  whAnswer = 200;
+  for (let i = 0; i < 21; i++) {
+    const r = await pageApi('POST', `${whApiPath}/${whEndpoint.id}/test`);
+    assert(r.status === 202 && r.body.status === 'pending', `a ping queued: ${r.status}`);
+  }
+  const all = (await pageApi('GET', `${whApiPath}/${whEndpoint.id}/deliveries?limit=500`)).body.items;
+  assert(all.length === 22, `22 deliveries: ${all.length}`);
+  await whOpen(`${whPage}?endpoint=${whEndpoint.id}`);
+  // The log asks again by itself while deliveries are pending: wait until none is.
+  await whLog().locator('tbody tr[data-delivery]').first().waitFor();
+  await page.waitForFunction((id) => {
+    const rows = document.querySelectorAll(`.wh-log[data-log="${id}"] tbody tr[data-delivery]`);
+    return rows.length === 20 && ![...rows].some((r) => r.dataset.status === 'pending');
+  }, whEndpoint.id);
+  const older = whLog().locator('button[data-action=older-deliveries]');
+  await older.click();
+  await page.waitForFunction((id) => document.querySelectorAll(`.wh-log[data-log="${id}"] tbody tr[data-delivery]`).length === 22, whEndpoint.id);
+  assert((await older.count()) === 0, 'no more pages');
+  const ids = await whLog().locator('tbody tr[data-delivery]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.delivery)));
+  assert(JSON.stringify(ids) === JSON.stringify(all.map((d) => d.id)), `newest first, each once: ${ids}`);
+  await waitText(whLog().locator('[data-log-count]'), /Показано: 22/);
+});
+
+await test('webhooks: the receiver answers 500 — the failed attempt with its status; "send again" while pending says 409 clearly', async () => {
+  assert(whPingId, 'a ping was delivered');
+  await whOpen(`${whPage}?endpoint=${whEndpoint.id}`);
+  const top = whLog().locator('tbody tr[data-delivery]').first();
+  await waitText(top.locator('[data-field=status]'), /^доставлено$/);
+  const topId = Number(await top.getAttribute('data-delivery'));
+  // Behind the page's back the newest delivery is sent again, to a receiver that now fails.
+  whAnswer = 500;
+  const r = await pageApi('POST', `${whApiPath}/${whEndpoint.id}/deliveries/${topId}/retry`);
+  assert(r.status === 202, `retried by the API: ${r.status}`);
+  // The page still shows it delivered: sending it again now is the server's 409.
+  await top.locator('button[data-action=retry-delivery]').click();
+  const note = whLog().locator('[data-retry-conflict]');
+  await note.waitFor();
+  assert(new RegExp(`Доставка ${topId} ещё отправляется`).test(await note.textContent()), `the 409 is said: ${await note.textContent()}`);
+  // The log reloads: the failed attempt, pending a retry, with the receiver's status.
+  await whWaitHits(topId, 2);
+  await page.click('button[data-action=refresh-log]');
+  await waitText(top.locator('[data-field=http]'), /^500$/);
+  await waitText(top.locator('[data-field=status]'), /^отправляется$/);
+  await waitText(top.locator('[data-field=error]'), /500/);
+  assert((await top.locator('[data-field=attempts]').textContent()) === '1', 'the first attempt of the new round');
+  assert((await top.locator('[data-field=next]').count()) === 1, 'when it is tried next');
+  assert((await top.locator('button[data-action=retry-delivery]').count()) === 0, 'no "send again" while pending');
+  // A new ping fails the same way.
+  await whRow().locator('button[data-action=ping-webhook]').click();
+  await page.waitForFunction(({ id, prev }) => {
+    const row = document.querySelector(`.wh-log[data-log="${id}"] tbody tr[data-delivery]`);
+    return row && Number(row.dataset.delivery) > prev && row.querySelector('[data-field=http]').textContent === '500';
+  }, { id: whEndpoint.id, prev: topId });
+  await waitText(top.locator('[data-field=status]'), /^отправляется$/);
+  await page.screenshot({ path: `${SHOTS}/e2e-webhooks-failed.png`, fullPage: true });
+});
+
+await test('webhooks: change the events with If-Match — a 412 says so and loads the latest version; then switch it off', async () => {
+  assert(whEndpoint, 'the endpoint was registered');
+  await whOpen(`${whPage}?endpoint=${whEndpoint.id}`);
+  await whRow().locator('button[data-action=edit-webhook]').click();
+  const form = page.locator('form[data-form=webhook][data-mode=edit]');
+  assert((await form.locator('input[name=url]').inputValue()) === whUrl, 'the form holds the URL');
+  await form.locator('input[name=event][value="request.message"]').check();
+  // Someone else changes the events first.
+  const cur = (await pageApi('GET', `${whApiPath}/${whEndpoint.id}`)).body;
+  const behind = await pageApi('PATCH', `${whApiPath}/${whEndpoint.id}`, { events: ['request.rated'] }, cur.version);
+  assert(behind.status === 200, `PATCH behind the page's back: ${behind.status}`);
+  await form.locator('button[data-action=save-webhook]').click();
+  const conflict = form.locator('[data-conflict=changed]');
+  await conflict.waitFor();
+  assert(/Кто-то другой изменил этот адрес/.test(await conflict.textContent()), 'the conflict is said');
+  assert(await form.locator('input[name=event][value="request.rated"]').isChecked(), 'their events are loaded');
+  assert(!(await form.locator('input[name=event][value="request.message"]').isChecked()), 'mine are not kept silently');
+  await waitText(whRow().locator('[data-field=events]'), /Клиент оценил результат/);
+  // Repeat the change on their version: it goes through.
+  await form.locator('input[name=event][value="request.message"]').check();
+  await form.locator('button[data-action=save-webhook]').click();
+  await waitText(page.locator('.alert-ok'), /Адрес сохранён/);
+  const after = (await pageApi('GET', `${whApiPath}/${whEndpoint.id}`)).body;
+  assert(JSON.stringify(after.events) === JSON.stringify(['request.message', 'request.rated']) && after.version === behind.body.version + 1,
+    `saved: ${JSON.stringify(after)}`);
+  // Switching it off fails what is pending and stops the test pings.
+  await whRow().locator('button[data-action=edit-webhook]').click();
+  await form.locator('input[name=active]').uncheck();
+  await form.locator('button[data-action=save-webhook]').click();
+  await waitText(whRow().locator('[data-field=active]'), /^выключен$/);
+  assert(await whRow().locator('button[data-action=ping-webhook]').isDisabled(), 'no test ping for an inactive endpoint');
+  await waitText(whLog().locator('tbody tr[data-delivery]').first().locator('[data-field=status]'), /^не доставлено$/);
+  assert((await whLog().locator('tbody tr[data-status=pending]').count()) === 0, 'nothing is pending any more');
+});
+
+await test('webhooks: the page in English', async () => {
+  assert(whEndpoint, 'the endpoint was registered');
+  const cyr = /[А-Яа-яЁё]/;
+  await whOpen(`${whPage}?endpoint=${whEndpoint.id}`);
+  await whLog().locator('tbody tr[data-delivery]').first().waitFor();
+  await page.click('button[data-lang=en]');
+  try {
+    await waitText(heading(), /^Webhooks$/);
+    await waitText(whRow().locator('[data-field=active]'), /^off$/);
+    await page.click('button[data-action=add-webhook]');
+    await page.locator('form[data-form=webhook]').waitFor();
+    const chrome = await page.evaluate(() => [
+      ...document.querySelectorAll('.webhooks-page h1, .webhooks-page h2, .webhooks-page > p, .webhooks-page th, .webhooks-page button, .webhooks-page label, .webhooks-page legend, .webhooks-page .hint, .webhooks-page .badge, .webhooks-page .chip, .webhooks-page summary, .webhooks-page dt, .webhooks-page .requests-nav a, .webhooks-page [data-log-count]'),
+    ].map((e) => e.textContent).filter((s) => s.trim()));
+    const ru = chrome.filter((s) => cyr.test(s));
+    assert(ru.length === 0, `Russian left: ${JSON.stringify(ru)}`);
+    await page.click('button[data-action=cancel-webhook]');
+  } finally {
+    await page.click('button[data-lang=ru]');
+  }
+  await waitText(heading(), /^Вебхуки$/);
+});
+
+await test('webhooks: phone viewport — the endpoints, the form and the log fit the width', async () => {
+  assert(whEndpoint, 'the endpoint was registered');
+  const phone = await browser.newContext({
+    locale: 'ru-RU', viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    storageState: await context.storageState(),
+  });
+  phone.setDefaultTimeout(STEP_TIMEOUT);
+  const p = await phone.newPage();
+  watch(p);
+  try {
+    const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await p.goto(`${whPage}?endpoint=${whEndpoint.id}`);
+    await p.locator(`.wh-log[data-log="${whEndpoint.id}"] tbody tr[data-delivery]`).first().waitFor();
+    await p.locator(`.wh-log tbody tr[data-delivery] button[data-action=toggle-payload]`).first().click();
+    await p.locator('.wh-log pre[data-payload]').waitFor();
+    assert((await overflow()) <= 0, `the page overflows by ${await overflow()}px`);
+    await p.click('button[data-action=edit-webhook]');
+    await p.locator('form[data-form=webhook] input[name=url]').waitFor();
+    assert((await overflow()) <= 0, `the form overflows by ${await overflow()}px`);
+    await p.screenshot({ path: `${SHOTS}/e2e-phone-webhooks.png`, fullPage: true });
+  } finally {
+    await phone.close();
+  }
+});
+
+await test('webhooks: delete after a confirmation (declined first)', async () => {
+  assert(whEndpoint, 'the endpoint was registered');
+  await whOpen(`${whPage}?endpoint=${whEndpoint.id}`);
+  await whLog().waitFor();
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await whRow().locator('button[data-action=delete-webhook]').click();
+  assert(asked.includes(whUrl), `the confirmation names the URL: ${asked}`);
+  assert((await pageApi('GET', `${whApiPath}/${whEndpoint.id}`)).status === 200, 'declined: still there');
+  page.once('dialog', (d) => d.accept());
+  await whRow().locator('button[data-action=delete-webhook]').click();
+  await waitText(page.locator('.alert-ok'), /Адрес удалён/);
+  await whRow().waitFor({ state: 'detached' });
+  await page.waitForURL(/\/requests\/webhooks$/);
+  assert((await page.locator('.wh-log').count()) === 0, 'its log is closed');
+  assert((await pageApi('GET', `${whApiPath}/${whEndpoint.id}`)).status === 404, 'the server has it no more');
+});
+
+whReceiver.closeAllConnections?.();
+await new Promise((resolve) => whReceiver.close(() => resolve()));
+// ---- end of helper-ui-webhooks ----
+
 await test('no script errors or CSP violations', async () => {
   assert(problems.length === 0, problems.join('; '));
 }, { needsLogin: false });

@@ -27,6 +27,8 @@ const RequestsPage = lazyComponent(() => import('./pages/Requests').then((m) => 
 const RequestPage = lazyComponent(() => import('./pages/Request').then((m) => m.RequestPage));
 const RequestFiguresPage = lazyComponent(() => import('./pages/RequestFigures').then((m) => m.RequestFiguresPage));
 const RequestSettingsPage = lazyComponent(() => import('./pages/RequestSettings').then((m) => m.RequestSettingsPage));
+// The webhooks of the workspace (owners), under the dialog window's settings.
+const WebhooksPage = lazyComponent(() => import('./pages/Webhooks').then((m) => m.WebhooksPage));
 
 let returnTo: string | null = null;
 
@@ -206,6 +208,10 @@ function Shell(props: { session: Session; workspaces: Workspace[]; route: Route;
       case 'request-settings':
         section = 'requests';
         page = <RequestSettingsPage key={ws.slug} ws={ws.slug} role={role} />;
+        break;
+      case 'webhooks':
+        section = 'requests';
+        page = <WebhooksPage key={ws.slug} ws={ws.slug} role={role} query={route.query} />;
         break;
     }
   }

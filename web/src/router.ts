@@ -6,6 +6,7 @@
 //   #/w/{slug}/research/dashboard[?filters]  #/w/{slug}/research/negative-base[?filters]
 //   #/w/{slug}/requests[?filters]  #/w/{slug}/requests/{id}
 //   #/w/{slug}/requests/figures[?from&to&account_id]  #/w/{slug}/requests/settings
+//   #/w/{slug}/requests/webhooks[?endpoint=ID]
 import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
@@ -27,6 +28,7 @@ export type Route =
   | { name: 'request'; ws: string; id: number }
   | { name: 'request-figures'; ws: string; query: URLSearchParams }
   | { name: 'request-settings'; ws: string }
+  | { name: 'webhooks'; ws: string; query: URLSearchParams }
   | { name: 'notfound' };
 
 const ROUTE_EVENT = 'advocate:route';
@@ -62,6 +64,7 @@ export function parseHash(hash: string): Route {
       if (/^\d+$/.test(rest[1]) && rest.length === 2) return { name: 'request', ws, id: Number(rest[1]) };
       if (rest[1] === 'figures' && rest.length === 2) return { name: 'request-figures', ws, query };
       if (rest[1] === 'settings' && rest.length === 2) return { name: 'request-settings', ws };
+      if (rest[1] === 'webhooks' && rest.length === 2) return { name: 'webhooks', ws, query };
     }
     if (rest[0] === 'research') {
       if (rest.length === 1 || (rest[1] === 'studies' && rest.length === 2)) return { name: 'studies', ws, query };
@@ -124,6 +127,7 @@ export const href = {
   request: (ws: string, id: number) => `#/w/${encodeURIComponent(ws)}/requests/${id}`,
   requestFigures: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/requests/figures${query ? `?${query}` : ''}`,
   requestSettings: (ws: string) => `#/w/${encodeURIComponent(ws)}/requests/settings`,
+  webhooks: (ws: string, query?: string) => `#/w/${encodeURIComponent(ws)}/requests/webhooks${query ? `?${query}` : ''}`,
 };
 
 /** The last list URL per workspace, so "Back to the list" returns to the same filters. */
