@@ -3,6 +3,8 @@
 // with demo data (BASE_URL), started with --portal-frame-ancestors PORTAL_FRAME_ANCESTORS.
 // Staff invite a demo contact through the API; the client signs in by the link, raises a
 // request and talks with the staff, who answer in a second browser window (the staff UI).
+// Then portal access in the staff UI: invited from the company card, signed in by the link shown
+// there, revoked there (the portal session ends), read-only for viewers and others' managers.
 // Prints "ok - name" / "not ok - name" per case and a closing "N passed, N failed" line; exits 1
 // when any case failed. Screenshots go to /tmp/e2e-portal-*.png.
 import { chromium } from 'playwright-core';
@@ -563,6 +565,282 @@ await test('widget: on another site (cross-site frame) the SameSite=Lax cookie d
   await p.close();
   current = page;
 }, [[() => password !== '', 'no password was set']]);
+
+// ---- portal access in the staff UI: the company card's «Портал клиента» panel and a person's
+// portal block (web/src/components/portalAccess/). Self-contained: its own staff and client
+// contexts, its own company and people made through the API. ----
+const paStaff = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 } });
+paStaff.setDefaultTimeout(STEP_TIMEOUT);
+await paStaff.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+const paClient = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 850 } });
+paClient.setDefaultTimeout(STEP_TIMEOUT);
+let paCsrf = '';
+async function paApi(method, path, body, ctx = paStaff, csrf = paCsrf) {
+  const r = await ctx.request.fetch(`${BASE}/api/v1${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+    data: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status(), body: text ? JSON.parse(text) : null };
+}
+/** Signs a context in as a demo user (its pages share the session cookie); the CSRF token. */
+async function paLogin(ctx, email) {
+  const r = await ctx.request.post(`${BASE}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
+  assert(r.ok(), `login of ${email} answered ${r.status()}`);
+  return (await r.json()).csrf_token;
+}
+const paPage = await paStaff.newPage();
+watch(paPage, 'staff (portal access)');
+const paPortal = await paClient.newPage();
+watch(paPortal, 'portal (portal access)');
+const paEvil = `<img src=x onerror="window.__paXss=1"><b>Пётр</b> Доступов ${stamp}`;
+const paEmail = `petr.dostupov.${stamp}@example.ru`;
+let paAccount = null; // {id, name, owner_email}
+let paContact = 0; // the contact with markup in the name
+let paLink = '';
+const paMapUrl = () => `${BASE}/#/w/${WS}/accounts/${paAccount.id}/map`;
+const paPanel = () => paPage.locator('[data-portal-panel]');
+const paRow = (contactId) => paPanel().locator(`.pa-item[data-contact-id="${contactId}"]`);
+
+await test('portal access: the owner invites a person from the company card («Портал клиента»): language, e-mail on by default; the one-time link is shown once with its expiry, the e-mail queued; markup in the name stays text', async () => {
+  current = paPage;
+  paCsrf = await paLogin(paStaff, EMAIL);
+  const accounts = (await paApi('GET', `/workspaces/${WS}/accounts?limit=40&status=active`)).body.items;
+  paAccount = accounts.find((a) => !person || a.id !== person.account_id);
+  assert(paAccount, 'an active demo company');
+  const made = await paApi('POST', `/workspaces/${WS}/accounts/${paAccount.id}/contacts`, { name: paEvil, emails: [paEmail], position: 'Закупки' });
+  assert(made.status === 201, `the contact: ${made.status} ${JSON.stringify(made.body)}`);
+  paContact = made.body.id;
+
+  await paPage.goto(paMapUrl());
+  const panel = paPanel();
+  await panel.waitFor();
+  await waitText(panel.locator('h2'), /^Портал клиента$/);
+  await paPage.locator('[data-portal-panel][data-can-write=true] [data-action=portal-invite]').click();
+  const form = panel.locator('form[data-form=portal-invite]');
+  await form.waitFor();
+  assert(await form.locator('input[name=send_email]').isChecked(), '«send by e-mail» is on by default');
+  const option = form.locator(`select[name=contact_id] option[value="${paContact}"]`);
+  assert((await option.textContent()) === `${paEvil} <${paEmail}>`, `the choice reads as typed: ${await option.textContent()}`);
+  await form.locator('select[name=contact_id]').selectOption(String(paContact));
+  await form.locator(`[data-invite-email="${paEmail}"]`).waitFor();
+  await form.locator('select[name=lang]').selectOption('en');
+  const sent = paPage.waitForRequest((rq) => rq.method() === 'POST' && rq.url().endsWith(`/workspaces/${WS}/portal-users`));
+  await form.locator('[data-action=portal-invite-submit]').click();
+  const body = (await sent).postDataJSON();
+  assert(body.contact_id === paContact && body.lang === 'en' && body.send_email === true, `the request: ${JSON.stringify(body)}`);
+
+  const box = panel.locator('[data-once-link]');
+  await box.waitFor();
+  paLink = await box.locator('input[name=portal-link]').inputValue();
+  assert(new RegExp(`^${BASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/portal/#/link/[\\w-]{43}$`).test(paLink), `the full link: ${paLink}`);
+  assert((await box.getAttribute('data-email-queued')) === 'true', 'the e-mail was queued');
+  const expires = Date.parse(await box.getAttribute('data-expires-at')) - Date.now();
+  assert(Math.abs(expires - 7 * 86400e3) < 3600e3, `the link lives 7 days (${expires} ms)`);
+  const once = await box.locator('[data-once-note]').textContent();
+  assert(/только сейчас/.test(once) && /один раз/.test(once), `the once note: ${once}`);
+  const mail = await box.locator('[data-email-note]').textContent();
+  assert(mail.includes(paEmail) && /в очередь/.test(mail), `the e-mail note: ${mail}`);
+  assert((await box.locator('h4').textContent()).includes(paEvil), 'the title names the person as typed');
+  await box.locator('[data-action=copy-portal-link]').click();
+  await waitText(box.locator('[data-action=copy-portal-link]'), /^Скопировано$/);
+  assert((await paPage.evaluate(() => navigator.clipboard.readText())) === paLink, 'the link is on the clipboard');
+
+  const row = paRow(paContact);
+  await paPage.locator(`[data-portal-panel] .pa-item[data-contact-id="${paContact}"][data-status=invited]`).waitFor();
+  assert((await row.locator('.pa-name').textContent()) === paEvil, 'the name reads as typed');
+  assert((await row.locator('.pa-email').textContent()) === paEmail, 'the address');
+  await waitText(row.locator('[data-status]'), /^приглашение$/);
+  await waitText(row.locator('.pa-status-detail'), /ещё не входил/);
+  await waitText(row.locator('[data-lang=en]'), /английский$/);
+  await waitText(row, /Ольга Демидова/); // invited by
+  assert((await panel.locator('img, b').count()) === 0, 'no element came out of the name');
+  assert(await paPage.evaluate(() => window.__paXss === undefined), 'nothing ran');
+  await paPage.screenshot({ path: `${SHOTS}/e2e-portal-access-invited.png`, fullPage: true });
+  // Done: the link is gone for good (shown once).
+  await box.locator('[data-action=portal-link-done]').click();
+  await box.waitFor({ state: 'detached' });
+  assert((await paPage.content()).indexOf(paLink.split('/').pop()) < 0, 'the token is nowhere on the page any more');
+});
+
+await test('portal access: the link opened in another browser lands signed in on the portal; the panel then shows the person active with the last sign-in', async () => {
+  current = paPortal;
+  await paPortal.goto(paLink);
+  await paPortal.locator('[data-page=list]').waitFor();
+  await waitText(paPortal.locator('.p-company'), paAccount.name);
+  assert((await paPortal.evaluate(() => document.documentElement.lang)) === 'en', 'the portal speaks the invitation\'s language');
+  current = paPage;
+  await paPanel().locator('[data-action=portal-refresh]').click();
+  const row = paRow(paContact);
+  await paPage.locator(`[data-portal-panel] .pa-item[data-contact-id="${paContact}"][data-status=active]`).waitFor();
+  await waitText(row.locator('.pa-status-detail'), /последний вход/);
+  await waitText(row.locator('[data-status]'), /^доступ активен$/);
+}, [[() => paLink !== '', 'no invitation link']]);
+
+await test('portal access: refusals are shown beside the field they name — 409 at /contact_id (the address has access already), 422 at /send_email (an address mail cannot reach); unticked, the link comes without e-mail', async () => {
+  current = paPage;
+  const twin = await paApi('POST', `/workspaces/${WS}/accounts/${paAccount.id}/contacts`, { name: `Двойник ${stamp}`, emails: [paEmail.toUpperCase()] });
+  const idn = await paApi('POST', `/workspaces/${WS}/accounts/${paAccount.id}/contacts`, { name: `Кириллица ${stamp}`, emails: [`пётр.${stamp}@пример.рф`] });
+  assert(twin.status === 201 && idn.status === 201, `the contacts: ${twin.status} ${idn.status}`);
+  await paPage.reload();
+  const panel = paPanel();
+  await panel.locator('[data-action=portal-invite]').click();
+  const form = panel.locator('form[data-form=portal-invite]');
+  await form.locator('select[name=contact_id]').selectOption(String(twin.body.id));
+  const answered = paPage.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/portal-users'));
+  await form.locator('[data-action=portal-invite-submit]').click();
+  assert((await answered).status() === 409, 'the server answered 409');
+  const err = form.locator('[data-field=contact_id] .field-error');
+  await err.waitFor();
+  assert(/another person with portal access/.test(await err.textContent()), `the server's message beside the person: ${await err.textContent()}`);
+  assert((await form.locator('[data-field=contact_id].field-invalid select[aria-invalid=true]').count()) === 1, 'the field is marked');
+  assert((await panel.locator('[data-once-link]').count()) === 0, 'no link');
+
+  await form.locator('select[name=contact_id]').selectOption(String(idn.body.id));
+  assert((await form.locator('[data-field=contact_id] .field-error').count()) === 0, 'a new choice clears the message');
+  await form.locator('[data-action=portal-invite-submit]').click();
+  const err2 = form.locator('[data-field=send_email] .field-error');
+  await err2.waitFor();
+  assert(/mail cannot be sent/.test(await err2.textContent()), `the server's message beside the checkbox: ${await err2.textContent()}`);
+  await paPage.screenshot({ path: `${SHOTS}/e2e-portal-access-422.png`, fullPage: true });
+  await form.locator('input[name=send_email]').uncheck();
+  await form.locator('[data-action=portal-invite-submit]').click();
+  const box = panel.locator('[data-once-link][data-email-queued=false]');
+  await box.waitFor();
+  await waitText(box.locator('[data-email-note]'), /Письмо не отправлялось/);
+  await paPage.locator(`[data-portal-panel] .pa-item[data-contact-id="${idn.body.id}"][data-status=invited]`).waitFor();
+  await box.locator('[data-action=portal-link-done]').click();
+}, [[() => paAccount !== null && paContact > 0, 'no company or contact']]);
+
+await test('portal access: in English — the panel, the form and the person\'s block, no Russian left but people\'s own words', async () => {
+  current = paPage;
+  await paPage.goto('about:blank');
+  await paPage.goto(paMapUrl());
+  await paPanel().waitFor();
+  await paPage.click('button[data-lang=en]');
+  try {
+    await waitText(paPanel().locator('h2'), /^Client portal$/);
+    await paPanel().locator('[data-action=portal-invite]').click();
+    await paPanel().locator('form[data-form=portal-invite]').waitFor();
+    await paPage.locator('.people-list').evaluate((d) => { d.open = true; });
+    await paPage.locator(`.people-list li[data-contact-id="${paContact}"] button`).click();
+    const block = paPage.locator('.contact-form [data-contact-portal][data-status=active]');
+    await block.waitFor();
+    await waitText(block.locator('[data-status]'), /^active$/);
+    const chrome = await paPage.evaluate(() => {
+      const out = [];
+      for (const root of document.querySelectorAll('[data-portal-panel], [data-contact-portal]')) {
+        const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          const el = n.parentElement;
+          if (el.closest('.user-text') || el.closest('select[name=contact_id]')) continue;
+          if (n.textContent.trim()) out.push(n.textContent.trim());
+        }
+        for (const el of root.querySelectorAll('[title], [aria-label]')) out.push(el.getAttribute('title') || el.getAttribute('aria-label'));
+      }
+      return out;
+    });
+    // The inviter's name is a person's own words too.
+    const russian = chrome.filter((s) => cyr.test(s.replace('Ольга Демидова', '')));
+    assert(russian.length === 0, `Russian left: ${JSON.stringify(russian)}`);
+    await paPage.screenshot({ path: `${SHOTS}/e2e-portal-access-en.png`, fullPage: true });
+    await paPanel().locator('[data-action=portal-invite-cancel]').click();
+  } finally {
+    await paPage.click('button[data-lang=ru]');
+  }
+}, [[() => paLink !== '', 'no invitation link']]);
+
+await test('portal access: revoking from the person\'s card asks first (DELETE → 204); the panel\'s list refreshes and the portal\'s next reload shows the sign-in page', async () => {
+  current = paPage;
+  await paPage.goto('about:blank');
+  await paPage.goto(paMapUrl());
+  await paPanel().waitFor();
+  await paPage.locator('.people-list').evaluate((d) => { d.open = true; });
+  await paPage.locator(`.people-list li[data-contact-id="${paContact}"] button`).click();
+  const block = paPage.locator('.contact-form [data-contact-portal][data-status=active]');
+  await block.waitFor();
+  await block.locator('[data-action=portal-revoke]').click();
+  const dialog = paPage.locator('[data-dialog=portal-revoke]');
+  await dialog.waitFor();
+  assert((await dialog.locator('h3').textContent()).includes(paEvil), 'the question names the person as typed');
+  // Cancel first: nothing changes.
+  await dialog.locator('[data-action=portal-revoke-cancel]').click();
+  await dialog.waitFor({ state: 'detached' });
+  await paPage.locator(`[data-portal-panel] .pa-item[data-contact-id="${paContact}"][data-status=active]`).waitFor();
+  await block.locator('[data-action=portal-revoke]').click();
+  const gone = paPage.waitForResponse((r) => r.request().method() === 'DELETE' && /\/portal-users\/\d+$/.test(r.url()));
+  await dialog.locator('[data-action=portal-revoke-confirm]').click();
+  assert((await gone).status() === 204, 'revoked: 204');
+  await dialog.waitFor({ state: 'detached' });
+  await paRow(paContact).waitFor({ state: 'detached' }); // revoked people are hidden by default
+  await paPage.locator('.contact-form [data-contact-portal][data-status=revoked]').waitFor();
+  await paPanel().locator('input[name=include_revoked]').check();
+  const row = paRow(paContact);
+  await paPage.locator(`[data-portal-panel] .pa-item[data-contact-id="${paContact}"][data-status=revoked]`).waitFor();
+  await waitText(row.locator('.pa-status-detail'), /отозван/);
+  await row.locator('[data-action=portal-invite-again]').waitFor();
+  assert((await row.locator('[data-action=portal-revoke]').count()) === 0, 'no revoking twice');
+  await paPage.screenshot({ path: `${SHOTS}/e2e-portal-access-revoked.png`, fullPage: true });
+
+  current = paPortal;
+  await paPortal.reload();
+  await paPortal.locator('form[data-form=signin]').waitFor();
+  assert((await paPortal.locator('[data-page=list]').count()) === 0, 'the company\'s requests are gone');
+
+  // The change history tells both in words.
+  current = paPage;
+  await paPage.goto(`${BASE}/#/w/${WS}/accounts/${paAccount.id}/history`);
+  const revoked = paPage.locator('.history li.event', { hasText: 'отозвал(а) доступ к порталу' }).first();
+  await revoked.waitFor();
+  await waitText(revoked.locator('.badge-entity'), /^доступ к порталу$/);
+  const invited = paPage.locator('.history li.event', { hasText: 'пригласил(а) в портал' }).filter({ hasText: paEmail }).first();
+  await invited.waitFor();
+  await waitText(invited.locator('tr', { hasText: 'Язык' }), /английский/);
+  await waitText(invited.locator('tr', { hasText: 'Человек' }), paEvil);
+  assert(await paPage.evaluate(() => window.__paXss === undefined), 'nothing ran');
+}, [[() => paLink !== '', 'no invitation link']]);
+
+await test('portal access: a viewer sees the portal people read-only; a manager gets the buttons only for the companies they own', async () => {
+  const viewer = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 850 } });
+  viewer.setDefaultTimeout(STEP_TIMEOUT);
+  const manager = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 850 } });
+  manager.setDefaultTimeout(STEP_TIMEOUT);
+  try {
+    await paLogin(viewer, 'viewer@advocate.local');
+    const v = await viewer.newPage();
+    current = v;
+    watch(v, 'staff (viewer)');
+    await v.goto(paMapUrl());
+    await v.locator('[data-portal-panel][data-can-write=false] [data-read-only]').waitFor();
+    await v.locator('[data-portal-panel] .pa-item[data-status=invited]').first().waitFor();
+    await v.locator('[data-portal-panel] input[name=include_revoked]').check();
+    await v.locator(`[data-portal-panel] .pa-item[data-contact-id="${paContact}"][data-status=revoked]`).waitFor();
+    assert((await v.locator('[data-action^=portal-]:not([data-action=portal-refresh]):not([data-action=portal-include-revoked])').count()) === 0,
+      'no button to invite or revoke');
+
+    const mcsrf = await paLogin(manager, 'manager@advocate.local');
+    const own = (await paApi('GET', `/workspaces/${WS}/accounts?limit=1&owner=manager@advocate.local`, undefined, manager, mcsrf)).body.items[0];
+    const other = (await paApi('GET', `/workspaces/${WS}/accounts?limit=40`, undefined, manager, mcsrf)).body.items.find((a) => a.owner_email !== 'manager@advocate.local');
+    assert(own && other, 'a company the manager owns and one they do not');
+    const m = await manager.newPage();
+    current = m;
+    watch(m, 'staff (manager)');
+    await m.goto(`${BASE}/#/w/${WS}/accounts/${own.id}/map`);
+    await m.locator('[data-portal-panel][data-can-write=true] [data-action=portal-invite]').waitFor();
+    await m.goto(`${BASE}/#/w/${WS}/accounts/${other.id}/map`);
+    await m.locator('[data-portal-panel][data-can-write=false] [data-read-only]').waitFor();
+    assert((await m.locator('[data-action=portal-invite]').count()) === 0, 'no invitation on another\'s company');
+  } finally {
+    current = paPage;
+    await viewer.close();
+    await manager.close();
+  }
+}, [[() => paLink !== '', 'no invitation link']]);
+
+await paClient.close();
+await paStaff.close();
+current = page;
 
 await test('portal: no script errors or CSP violations', async () => {
   assert(problems.length === 0, problems.join('; '));

@@ -9,6 +9,8 @@ import { fieldLabel, valueText } from './AccountForm';
 import { assessmentLabel, assessmentValue, type AuditRefs } from './loyalty/auditText';
 import { isMapEntity, mapAuditLabel, mapAuditValue } from './map/auditText';
 import { mapPath, type Contact } from '../accountMap';
+import { usePa } from '../portalAccessStrings';
+import { isPortalEntity, portalAuditAction, portalAuditLabel, portalAuditValue } from './portalAccess/auditText';
 
 const SUPPLIER_LABELS: Record<string, Key> = {
   competitor_id: 'supplier',
@@ -21,6 +23,7 @@ const SUPPLIER_LABELS: Record<string, Key> = {
 
 export function History({ ws, accountId, version }: { ws: string; accountId: number; version: number }) {
   const { t, lang, locale } = useI18n();
+  const { pa } = usePa();
   const path = wsPath(ws, `/accounts/${accountId}/audit`);
   const [refs, setRefs] = useState<AuditRefs | null>(null);
   const [items, setItems] = useState<AuditEntry[] | null>(null);
@@ -51,7 +54,7 @@ export function History({ ws, accountId, version }: { ws: string; accountId: num
   }, [hasAssessments, ws]);
   // The people of the account map (deleted ones too), to name them instead of their ids.
   const [people, setPeople] = useState<Map<number, string> | null>(null);
-  const hasMap = !!items && items.some((e) => isMapEntity(e.entity_type));
+  const hasMap = !!items && items.some((e) => isMapEntity(e.entity_type) || isPortalEntity(e.entity_type));
   useEffect(() => {
     if (!hasMap || people) return;
     const list = (archived: boolean) =>
@@ -73,6 +76,7 @@ export function History({ ws, accountId, version }: { ws: string; accountId: num
   };
   const entityText = (e: AuditEntry) => {
     if (!e.entity_type || e.entity_type === 'account') return '';
+    if (isPortalEntity(e.entity_type)) return pa('pa_audit_entity');
     const k = `entity_${e.entity_type}` as Key;
     const s = t(k);
     return s === k ? e.entity_type : s;
@@ -90,6 +94,10 @@ export function History({ ws, accountId, version }: { ws: string; accountId: num
       const l = mapAuditLabel(field, t);
       if (l) return l;
     }
+    if (isPortalEntity(e.entity_type)) {
+      const l = portalAuditLabel(field, pa);
+      if (l) return l;
+    }
     return fieldLabel(field, t);
   };
   const value = (e: AuditEntry, field: string, v: unknown) => {
@@ -100,6 +108,10 @@ export function History({ ws, accountId, version }: { ws: string; accountId: num
     if (isMapEntity(e.entity_type)) {
       const s3 = mapAuditValue(field, v, t, locale, people);
       if (s3 !== null) return s3;
+    }
+    if (isPortalEntity(e.entity_type)) {
+      const s4 = portalAuditValue(field, v, pa, locale, people);
+      if (s4 !== null) return s4;
     }
     return valueText(field, v, t, locale);
   };
@@ -114,7 +126,7 @@ export function History({ ws, accountId, version }: { ws: string; accountId: num
         {items.map((e) => (
           <li class="event">
             <div class="event-head">
-              <strong>{e.actor_name || e.actor_email || t('history_system')}</strong> {actionText(e.action)}
+              <strong>{e.actor_name || e.actor_email || t('history_system')}</strong> {isPortalEntity(e.entity_type) ? portalAuditAction(e.action, pa) : actionText(e.action)}
               {entityText(e) && <span class="badge badge-entity">{entityText(e)}</span>}
               <span class="muted"> · {formatDateTime(e.at, locale)}</span>
             </div>

@@ -3,7 +3,8 @@
 // plan. Dragging a person onto another makes the second the manager (PATCH reports_to_id with
 // If-Match; a refusal — a cycle, a conflict — is shown and the chart is put back). Deleting a
 // person others report to asks whether to move them under the person's manager or to the top.
-// The chart can be saved as a PNG picture. On a phone the panels stack under the chart.
+// The chart can be saved as a PNG picture. On a phone the panels stack under the chart. Below the
+// chart, the company's "Client portal" panel; in a person's form, their portal access.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, request, type Role } from '../../api';
 import {
@@ -17,6 +18,9 @@ import { OrgChart } from './OrgChart';
 import { ContactForm } from './ContactForm';
 import { MapRisks } from './MapRisks';
 import { MapPlan } from './MapPlan';
+import { usePortalWrite } from '../../portalAccess';
+import { PortalPanel } from '../portalAccess/PortalPanel';
+import { ContactPortal } from '../portalAccess/ContactPortal';
 
 type Selection = { id: number } | { id: 'new'; under: number | null } | null;
 
@@ -37,6 +41,7 @@ export function AccountMapTab({ ws, accountId, role, archived }: { ws: string; a
   const [chart, setChart] = useState<ECharts | null>(null);
   const [removed, setRemoved] = useState<Contact[] | null>(null);
   const editable = canEditMap(role) && !archived;
+  const portalWrite = usePortalWrite(ws, accountId, role);
 
   const load = () =>
     api
@@ -242,6 +247,15 @@ export function AccountMapTab({ ws, accountId, role, archived }: { ws: string; a
               </ul>
             )}
           </div>
+          <PortalPanel
+            ws={ws}
+            accountId={accountId}
+            contacts={contacts}
+            members={members}
+            canWrite={portalWrite}
+            archived={archived}
+            onSelect={select}
+          />
         </div>
         <aside class="map-side">
           {showForm && (
@@ -265,6 +279,18 @@ export function AccountMapTab({ ws, accountId, role, archived }: { ws: string; a
               onSelect={select}
               onClose={() => setSel(null)}
               onAddReport={(id) => setSel({ id: 'new', under: id })}
+              portal={
+                selected && (
+                  <ContactPortal
+                    ws={ws}
+                    accountId={accountId}
+                    contact={selected}
+                    members={members}
+                    canWrite={portalWrite}
+                    archived={archived}
+                  />
+                )
+              }
             />
           )}
           <MapRisks map={map} onSelect={select} />

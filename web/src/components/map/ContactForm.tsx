@@ -4,6 +4,7 @@
 // 422 is shown beside the field its pointer names ("/emails/1" beside the second e-mail). A
 // conflict (412) loads their version with the user's changes on top. Below: the person's
 // influence links (add, remove) and what they told us in assessments (cx).
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, request, type Member } from '../../api';
 import {
@@ -87,6 +88,8 @@ export function ContactForm(props: {
   onClose: () => void;
   /** Opens a new person's form with this one as the manager. */
   onAddReport?: (managerId: number) => void;
+  /** The person's portal access block (components/portalAccess/ContactPortal), under the form. */
+  portal?: ComponentChildren;
 }) {
   const { t, lang, locale } = useI18n();
   const { ws, accountId, contacts, editable } = props;
@@ -334,6 +337,7 @@ export function ContactForm(props: {
           </div>
         )}
       </form>
+      {base && props.portal}
       {base && (
         <ContactLinks
           ws={ws}
