@@ -271,9 +271,9 @@ await test('portal: two windows — a reply typed in the staff UI appears in the
   assert((await page.locator('form[data-form=reply] textarea').inputValue()) === '', 'the reply box is emptied');
   await until('the staff stream to carry the client\'s message', () =>
     staffPage.evaluate((id) => window.__events.some((e) => e.type === 'request.message' && e.topic_id === id), rqId));
-  // The staff page shows it (reloaded: the staff request page does not listen live yet).
-  await staffPage.reload();
+  // The staff request page follows the stream too: the message appears there without a reload.
   await staffPage.locator('li.msg-client', { hasText: mine }).waitFor();
+  assert(await staffPage.evaluate(() => Array.isArray(window.__events)), 'the staff page was not reloaded');
   await staffPage.screenshot({ path: `${SHOTS}/e2e-portal-staff-side.png`, fullPage: true });
 }, [[() => rqId > 0, 'no request']]);
 
