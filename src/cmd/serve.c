@@ -190,7 +190,8 @@ cmd_serve(int argc, char **argv)
 		       "frame, such as \"https://www.supplier.example\"; default none, or "
 		       "$ADVOCATE_PORTAL_FRAME_ANCESTORS)"
 		       " --smtp-url smtp://HOST[:PORT] (or $ADVOCATE_SMTP_URL; without it e-mail "
-		       "stays queued) --mail-from ADDRESS (or $ADVOCATE_MAIL_FROM) --public-url URL (the "
+		       "stays queued) --mail-from ADDRESS (or $ADVOCATE_MAIL_FROM) --public-url "
+		       "URL (the "
 		       "address people reach this server at, the start of links in e-mail, such as "
 		       "\"https://advocate.supplier.example\"; or $ADVOCATE_PUBLIC_URL; default "
 		       "the address it listens on)\n");

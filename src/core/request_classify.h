@@ -32,7 +32,8 @@ struct request_suggestion {
 /*
  * The suggestion for a request whose subject and first message are text,
  * into *out: a factor only within the suggested component (a factor
- * suggested alone brings its component). Errors: ADV_EDB when a stored model is corrupt, ADV_ENOMEM.
+ * suggested alone brings its component). Errors: ADV_EDB when a stored model is corrupt,
+ * ADV_ENOMEM.
  */
 enum adv_err request_classify_suggest(struct db_conn *c, struct arena *a, int64_t ws_id,
 				      const char *text, struct request_suggestion *out);
