@@ -2,6 +2,7 @@
 // the compiler refuses a key missing from either dictionary (and an extra one in ru).
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import { lookupOf } from './lookup';
 
 const en = {
   app_name: 'Advocate',
@@ -1689,12 +1690,7 @@ export function saveLang(lang: Lang): void {
 export type T = (key: Key, vars?: Record<string, string | number>) => string;
 
 export function translator(lang: Lang): T {
-  const dict = dictionaries[lang];
-  return (key, vars) => {
-    let s = dict[key] ?? en[key] ?? key;
-    if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-    return s;
-  };
+  return lookupOf(dictionaries[lang], en);
 }
 
 export interface I18n { lang: Lang; t: T; setLang: (l: Lang) => void; locale: string }

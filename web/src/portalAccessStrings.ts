@@ -5,6 +5,7 @@
 // Russian by default for a Russian browser, the choice remembered).
 import { useMemo } from 'preact/hooks';
 import { useI18n, type Lang } from './i18n';
+import { lookupOf } from './lookup';
 
 const en = {
   pa_title: 'Client portal',
@@ -181,13 +182,6 @@ export type PaT = (key: PaKey, vars?: Record<string, string | number>) => string
 /** Portal access strings in the UI's language, with the shared i18n (lang, locale, t). */
 export function usePa() {
   const i18n = useI18n();
-  const pa: PaT = useMemo(() => {
-    const d = dicts[i18n.lang];
-    return (key, vars) => {
-      let s = d[key] ?? en[key] ?? key;
-      if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-      return s;
-    };
-  }, [i18n.lang]);
+  const pa: PaT = useMemo(() => lookupOf(dicts[i18n.lang], en), [i18n.lang]);
   return { ...i18n, pa };
 }

@@ -3,6 +3,7 @@
 // (like researchAnalytics.ts does for the research dashboard).
 import { useMemo } from 'preact/hooks';
 import { useI18n, type Lang } from './i18n';
+import { lookupOf } from './lookup';
 
 const en = {
   // the sub-navigation of the dialog window
@@ -309,13 +310,6 @@ export type RqT = (key: RqKey, vars?: Record<string, string | number>) => string
 /** The dialog window's strings in the UI's language, with the shared i18n. */
 export function useRq() {
   const i18n = useI18n();
-  const rq: RqT = useMemo(() => {
-    const d = dicts[i18n.lang];
-    return (key, vars) => {
-      let s = d[key] ?? en[key] ?? key;
-      if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-      return s;
-    };
-  }, [i18n.lang]);
+  const rq: RqT = useMemo(() => lookupOf(dicts[i18n.lang], en), [i18n.lang]);
   return { ...i18n, rq };
 }

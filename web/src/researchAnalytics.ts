@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, qs, wsPath, type Page, type Query } from './api';
 import { useI18n, type Lang } from './i18n';
+import { lookupOf } from './lookup';
 import type { Study } from './research';
 
 // ---------------------------------------------------------------------------------------------
@@ -267,14 +268,7 @@ export type RaT = (key: RaKey, vars?: Record<string, string | number>) => string
 /** The strings of the research analytics pages in the UI's language, with the shared i18n. */
 export function useRa() {
   const i18n = useI18n();
-  const ra: RaT = useMemo(() => {
-    const d = dicts[i18n.lang];
-    return (key, vars) => {
-      let s = d[key] ?? en[key] ?? key;
-      if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-      return s;
-    };
-  }, [i18n.lang]);
+  const ra: RaT = useMemo(() => lookupOf(dicts[i18n.lang], en), [i18n.lang]);
   return { ...i18n, ra };
 }
 

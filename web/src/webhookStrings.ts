@@ -3,6 +3,7 @@
 // `ru` is Record<WhKey, string>, so a key missing from either dictionary does not compile.
 import { useMemo } from 'preact/hooks';
 import { useI18n, type Lang } from './i18n';
+import { lookupOf } from './lookup';
 
 const en = {
   wh_nav: 'Webhooks',
@@ -187,14 +188,7 @@ export type WhT = (key: WhKey, vars?: Record<string, string | number>) => string
 /** The webhooks page's strings in the UI's language, with the shared i18n. */
 export function useWh() {
   const i18n = useI18n();
-  const wh: WhT = useMemo(() => {
-    const d = dicts[i18n.lang];
-    return (key, vars) => {
-      let s = d[key] ?? en[key] ?? key;
-      if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-      return s;
-    };
-  }, [i18n.lang]);
+  const wh: WhT = useMemo(() => lookupOf(dicts[i18n.lang], en), [i18n.lang]);
   return { ...i18n, wh };
 }
 

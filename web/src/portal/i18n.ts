@@ -3,6 +3,7 @@
 // compiler refuses a key missing from either. Russian is the default; the choice is remembered.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import { lookupOf } from '../lookup';
 
 const en = {
   lang_name: 'English',
@@ -275,12 +276,7 @@ export { isLang };
 export type T = (key: Key, vars?: Record<string, string | number>) => string;
 
 export function translator(lang: Lang): T {
-  const dict = dictionaries[lang];
-  return (key, vars) => {
-    let s = dict[key] ?? en[key] ?? key;
-    if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-    return s;
-  };
+  return lookupOf(dictionaries[lang], en);
 }
 
 export interface I18n { lang: Lang; t: T; setLang: (l: Lang) => void; locale: string }
