@@ -33,6 +33,27 @@ const watch = (p) => {
 };
 watch(page);
 
+/**
+ * Opens a phone-sized window (375×740, touch) signed in as the main context, watched for script
+ * errors like the main page. The caller closes `phone`.
+ */
+async function openPhone() {
+  const phone = await browser.newContext({
+    locale: 'ru-RU',
+    viewport: { width: 375, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    storageState: await context.storageState(),
+  });
+  phone.setDefaultTimeout(STEP_TIMEOUT);
+  const p = await phone.newPage();
+  watch(p);
+  return { phone, p };
+}
+/** How many pixels the page is wider than its window (0 when it fits). */
+const horizontalOverflow = (p) => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
 const results = [];
 let loggedIn = false;
 async function test(name, fn, { needsLogin = true } = {}) {
@@ -216,28 +237,18 @@ await test('switch language ru → en', async () => {
 });
 
 await test('phone viewport renders the list without horizontal overflow', async () => {
-  const phone = await browser.newContext({
-    locale: 'ru-RU',
-    viewport: { width: 375, height: 740 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    storageState: await context.storageState(),
-  });
-  phone.setDefaultTimeout(STEP_TIMEOUT);
-  const p = await phone.newPage();
-  watch(p);
+  const { phone, p } = await openPhone();
   await p.goto(`${BASE}/#/w/${WS}/accounts`);
   await waitText(heading(p), /Компании-потребители/);
   await p.locator('table.accounts-table tbody tr').first().waitFor();
-  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await horizontalOverflow(p);
   assert(overflow <= 0, `the list overflows horizontally by ${overflow}px`);
   const display = await p.locator('table.accounts-table tbody tr').first().evaluate((el) => getComputedStyle(el).display);
   assert(display === 'block', `rows are stacked as cards on a phone (display: ${display})`);
   await p.screenshot({ path: `${SHOTS}/e2e-phone-list.png` });
   await p.goto(`${BASE}/#/w/${WS}/accounts/${accountId}`);
   await waitText(heading(p), companyName);
-  const overflow2 = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow2 = await horizontalOverflow(p);
   assert(overflow2 <= 0, `the card overflows horizontally by ${overflow2}px`);
   await p.screenshot({ path: `${SHOTS}/e2e-phone-card.png`, fullPage: true });
   await phone.close();
@@ -485,18 +496,8 @@ await test('language switch: the loyalty tab is fully translated', async () => {
 
 await test('phone viewport: the loyalty tab, its form, the portfolio and the journey map fit the width', async () => {
   assert(accountId, 'the company was created');
-  const phone = await browser.newContext({
-    locale: 'ru-RU',
-    viewport: { width: 375, height: 740 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    storageState: await context.storageState(),
-  });
-  phone.setDefaultTimeout(STEP_TIMEOUT);
-  const p = await phone.newPage();
-  watch(p);
-  const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const { phone, p } = await openPhone();
+  const overflow = () => horizontalOverflow(p);
   await p.goto(`${BASE}/#/w/${WS}/accounts/${accountId}/loyalty`);
   await p.locator('[data-chart=radar]').waitFor();
   assert((await overflow()) <= 0, `the loyalty tab overflows by ${await overflow()}px`);
@@ -801,18 +802,8 @@ await test('account maps: the stale-days setting is edited in the loyalty catalo
 });
 
 await test('phone viewport: the account map stacks its panels and fits the width', async () => {
-  const phone = await browser.newContext({
-    locale: 'ru-RU',
-    viewport: { width: 375, height: 740 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    storageState: await context.storageState(),
-  });
-  phone.setDefaultTimeout(STEP_TIMEOUT);
-  const p = await phone.newPage();
-  watch(p);
-  const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const { phone, p } = await openPhone();
+  const overflow = () => horizontalOverflow(p);
   await p.goto(mapUrl());
   await p.waitForFunction(() => {
     const el = document.querySelector('[data-chart=account-map]');
@@ -1230,18 +1221,8 @@ await test('research: the study pages in English', async () => {
 });
 
 await test('research: phone viewport — the questionnaire and the interview form fit the width', async () => {
-  const phone = await browser.newContext({
-    locale: 'ru-RU',
-    viewport: { width: 375, height: 740 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    storageState: await context.storageState(),
-  });
-  phone.setDefaultTimeout(STEP_TIMEOUT);
-  const p = await phone.newPage();
-  watch(p);
-  const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const { phone, p } = await openPhone();
+  const overflow = () => horizontalOverflow(p);
   await p.goto(studyUrl());
   await p.locator('li[data-question=nps] .q-text').waitFor();
   assert((await overflow()) <= 0, `the questionnaire overflows by ${await overflow()}px`);
@@ -1702,18 +1683,8 @@ await test('requests: the inbox and the request in English', async () => {
 
 await test('requests: phone viewport — the inbox, the filters and the request fit the width', async () => {
   assert(rqId, 'the request was recorded');
-  const phone = await browser.newContext({
-    locale: 'ru-RU',
-    viewport: { width: 375, height: 740 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    storageState: await context.storageState(),
-  });
-  phone.setDefaultTimeout(STEP_TIMEOUT);
-  const p = await phone.newPage();
-  watch(p);
-  const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const { phone, p } = await openPhone();
+  const overflow = () => horizontalOverflow(p);
   await p.goto(`${BASE}/#/w/${WS}/requests`);
   await waitText(heading(p), /^Обращения$/);
   await p.locator('table.requests-table tbody tr').first().waitFor();
@@ -2092,15 +2063,9 @@ await test('requests: suggestion, settings and figures in English', async () => 
 
 await test('requests: phone viewport — figures, settings and the suggestion fit the width', async () => {
   assert(rqSuggested, 'a request with a suggestion was made');
-  const phone = await browser.newContext({
-    locale: 'ru-RU', viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    storageState: await context.storageState(),
-  });
-  phone.setDefaultTimeout(STEP_TIMEOUT);
-  const p = await phone.newPage();
-  watch(p);
+  const { phone, p } = await openPhone();
   try {
-    const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = () => horizontalOverflow(p);
     await p.goto(`${BASE}/#/w/${WS}/requests/figures`);
     await p.locator('.rq-summary .ra-n[data-n]').waitFor();
     await p.locator('[data-chart=rq-company] canvas').waitFor();
@@ -2643,15 +2608,9 @@ await test('webhooks: the page in English', async () => {
 
 await test('webhooks: phone viewport — the endpoints, the form and the log fit the width', async () => {
   assert(whEndpoint, 'the endpoint was registered');
-  const phone = await browser.newContext({
-    locale: 'ru-RU', viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    storageState: await context.storageState(),
-  });
-  phone.setDefaultTimeout(STEP_TIMEOUT);
-  const p = await phone.newPage();
-  watch(p);
+  const { phone, p } = await openPhone();
   try {
-    const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = () => horizontalOverflow(p);
     await p.goto(`${whPage}?endpoint=${whEndpoint.id}`);
     await p.locator(`.wh-log[data-log="${whEndpoint.id}"] tbody tr[data-delivery]`).first().waitFor();
     await p.locator(`.wh-log tbody tr[data-delivery] button[data-action=toggle-payload]`).first().click();
